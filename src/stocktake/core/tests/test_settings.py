@@ -1,0 +1,68 @@
+"""Settings: production refuses a missing or weak secret, and passes the deploy checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_stocktake(*args, **env_overrides):
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    env.update(DJANGO_SETTINGS_MODULE="stocktake.settings.production", **env_overrides)
+    return subprocess.run(
+        [sys.executable, "-m", "stocktake.manage", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_without_a_secret_stops_with_a_clear_message():
+    result = run_stocktake("check")
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("weak", ["short", "django-insecure-" + "x" * 60, "a" * 60])
+def test_production_with_a_weak_secret_stops(weak):
+    result = run_stocktake("check", SECRET_KEY=weak)
+    assert result.returncode == 2
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    result = run_stocktake(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="k3y-" + "Zq8vN2xLr5Tb7Wm1Hc4Jd6Fg9Ks0Py3Ua" * 2,
+        ALLOWED_HOSTS="stocktake.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_an_unsupported_database_url_is_refused():
+    result = run_stocktake(
+        "check",
+        SECRET_KEY="k3y-" + "Zq8vN2xLr5Tb7Wm1Hc4Jd6Fg9Ks0Py3Ua" * 2,
+        DATABASE_URL="mysql://root@localhost/stocktake",
+    )
+    assert result.returncode == 2
+    assert "SQLite and PostgreSQL" in result.stderr
+
+
+def test_an_unknown_language_is_refused():
+    result = run_stocktake(
+        "check",
+        SECRET_KEY="k3y-" + "Zq8vN2xLr5Tb7Wm1Hc4Jd6Fg9Ks0Py3Ua" * 2,
+        LANGUAGES="en,xx",
+    )
+    assert result.returncode == 2
+    assert "xx" in result.stderr

@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from stocktake.core import views as core_views
+
+urlpatterns = [
+    path("api/v1/", include("stocktake.api.urls")),
+    path("health/", core_views.health, name="health"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("about/", core_views.about, name="about"),
+    path("vocabularies/", include("stocktake.vocabularies.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
