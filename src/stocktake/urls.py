@@ -13,6 +13,8 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("about/", core_views.about, name="about"),
     path("vocabularies/", include("stocktake.vocabularies.urls")),
+    path("accounts/", include("stocktake.accounts.urls")),
+    path("initiatives/", include("stocktake.initiatives.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

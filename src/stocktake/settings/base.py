@@ -1,5 +1,6 @@
 """Shared settings. Every value that differs between deployments comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,8 +34,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",
     "stocktake.core",
+    "stocktake.accounts",
     "stocktake.vocabularies",
+    "stocktake.organisations",
+    "stocktake.initiatives",
     "stocktake.api",
 ]
 
@@ -50,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns locked-out logins into a clear answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stocktake.urls"
@@ -108,6 +115,24 @@ def _database_from_env() -> dict:
 
 DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login attempts are rate-limited per account name and address; the lock is kept in the
+# database, so it holds across processes.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -215,6 +240,8 @@ SPECTACULAR_SETTINGS = {
 # --- Stocktake ------------------------------------------------------------------------------
 # The instance name shown in page titles (a proper name, not translated).
 SITE_NAME = env("SITE_NAME", default="Stocktake")
+# The public address, for links in e-mails (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 VOCABULARY_DATA_DIR = Path(
     env("STOCKTAKE_VOCABULARY_DIR", default=str(PACKAGE_DIR / "vocabularies" / "data"))
 )

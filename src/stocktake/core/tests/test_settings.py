@@ -8,7 +8,8 @@ import pytest
 
 
 def run_stocktake(*args, **env_overrides):
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    inherited = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(DJANGO_SETTINGS_MODULE="stocktake.settings.production", **env_overrides)
     return subprocess.run(
         [sys.executable, "-m", "stocktake.manage", *args],

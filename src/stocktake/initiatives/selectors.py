@@ -1,0 +1,356 @@
+"""Reads of stocktaking entries. Visitors only ever reach published entries through these."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from stocktake.core.i18n import fallback_chain
+from stocktake.core.permissions import is_moderator
+from stocktake.vocabularies.models import CrosswalkLink, Term
+
+from .models import Initiative, Revision, RevisionState, RevisionTerm, Status, Transition
+
+STALE_AFTER = timedelta(days=365)
+
+
+def _with_revision(queryset: QuerySet[Initiative], revision: str) -> QuerySet[Initiative]:
+    return queryset.select_related(
+        "organisation",
+        "organisation__country",
+        f"{revision}",
+        f"{revision}__initiative_type",
+        f"{revision}__implementation_status",
+        f"{revision}__coverage",
+    ).prefetch_related(
+        Prefetch(
+            f"{revision}__term_links",
+            queryset=RevisionTerm.objects.select_related("term__scheme").order_by(
+                "term__scheme__sort_order", "term__sort_order"
+            ),
+        )
+    )
+
+
+def published_initiatives() -> QuerySet[Initiative]:
+    """The only door to entries for visitors: published, with a published revision."""
+    return Initiative.objects.filter(status=Status.PUBLISHED, published_revision__isnull=False)
+
+
+def initiative_public_list(
+    *,
+    term_codes: dict[str, list[str]] | None = None,
+    organisation=None,
+    good_practice: bool | None = None,
+    order: str = "-last_published_at",
+) -> QuerySet[Initiative]:
+    """Published entries, optionally narrowed by vocabulary terms ({scheme: [codes]}: codes
+    within a scheme combine with OR, schemes with AND)."""
+    queryset = published_initiatives()
+    for scheme, codes in (term_codes or {}).items():
+        if codes:
+            queryset = queryset.filter(
+                Exists(
+                    RevisionTerm.objects.filter(
+                        revision_id=OuterRef("published_revision_id"),
+                        term__scheme__identifier=scheme,
+                        term__code__in=codes,
+                    )
+                )
+            )
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    if good_practice:
+        queryset = queryset.filter(is_good_practice=True)
+    return _with_revision(queryset, "published_revision").order_by(order, "-pk")
+
+
+def initiative_public_get(*, pk: int) -> Initiative:
+    """Raises Initiative.DoesNotExist for anything a visitor may not see."""
+    return _with_revision(published_initiatives(), "published_revision").get(pk=pk)
+
+
+def initiative_get(*, pk: int) -> Initiative:
+    """Any entry, for its owners and moderators (callers check permissions)."""
+    queryset = _with_revision(Initiative.objects.all(), "published_revision")
+    return queryset.select_related(
+        "working_revision",
+        "working_revision__initiative_type",
+        "working_revision__implementation_status",
+        "working_revision__coverage",
+    ).get(pk=pk)
+
+
+def revision_get(*, pk: int) -> Revision:
+    return (
+        Revision.objects.select_related(
+            "initiative", "initiative_type", "implementation_status", "coverage"
+        )
+        .prefetch_related(
+            Prefetch(
+                "term_links",
+                queryset=RevisionTerm.objects.select_related("term__scheme"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def initiative_history(*, initiative: Initiative) -> QuerySet[Transition]:
+    return initiative.transitions.select_related("actor", "revision").order_by("created_at", "pk")
+
+
+def initiative_revisions(*, initiative: Initiative) -> QuerySet[Revision]:
+    return initiative.revisions.exclude(state=RevisionState.DISCARDED).order_by("number")
+
+
+def initiative_is_stale(initiative: Initiative, *, now=None) -> bool:
+    """Not confirmed for twelve months: flagged for visitors and moderators."""
+    if initiative.status != Status.PUBLISHED or initiative.last_confirmed_at is None:
+        return False
+    return initiative.last_confirmed_at < (now or timezone.now()) - STALE_AFTER
+
+
+def moderation_queue(
+    *, waiting_only: bool = True, organisation_country: str | None = None, kind: str | None = None
+) -> QuerySet[Initiative]:
+    """Entries with a submission waiting, longest waiting first."""
+    queryset = Initiative.objects.filter(working_revision__state=RevisionState.SUBMITTED)
+    if kind == "new":
+        queryset = queryset.filter(published_revision__isnull=True)
+    elif kind == "revision":
+        queryset = queryset.filter(published_revision__isnull=False)
+    if organisation_country:
+        queryset = queryset.filter(organisation__country__code=organisation_country)
+    return queryset.select_related(
+        "organisation", "organisation__country", "working_revision"
+    ).order_by("working_revision__submitted_at", "pk")
+
+
+def stale_initiatives(*, now=None) -> QuerySet[Initiative]:
+    now = now or timezone.now()
+    return (
+        published_initiatives()
+        .filter(last_confirmed_at__lt=now - STALE_AFTER)
+        .select_related("organisation", "published_revision")
+        .order_by("last_confirmed_at")
+    )
+
+
+def user_initiatives(*, user) -> QuerySet[Initiative]:
+    """Entries of the organisations the user belongs to (moderators: theirs too)."""
+    if not (user and user.is_authenticated):
+        return Initiative.objects.none()
+    return (
+        Initiative.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation", "working_revision", "published_revision")
+        .order_by("-updated_at")
+        .distinct()
+    )
+
+
+def can_view(*, user, initiative: Initiative) -> bool:
+    """Visitors see published entries; members and moderators see their drafts too."""
+    if initiative.status == Status.PUBLISHED and initiative.published_revision_id:
+        return True
+    if is_moderator(user):
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    return initiative.organisation.memberships.filter(user=user).exists()
+
+
+def country_terms_with_entries() -> QuerySet[Term]:
+    return (
+        Term.objects.filter(scheme__identifier="countries")
+        .filter(
+            Exists(
+                RevisionTerm.objects.filter(
+                    term_id=OuterRef("pk"),
+                    revision__initiative__status=Status.PUBLISHED,
+                    revision__state=RevisionState.PUBLISHED,
+                )
+            )
+        )
+        .order_by("sort_order")
+    )
+
+
+def terms_of(revision: Revision, scheme: str) -> list:
+    """The links of a (prefetched) revision to one scheme, in display order."""
+    return [link for link in revision.term_links.all() if link.term.scheme.identifier == scheme]
+
+
+# --- moderation pages ----------------------------------------------------------------------
+
+
+def moderation_queue_page(*, kind: str | None = None, country: str | None = None):
+    """The moderation queue with everything its rows show, longest waiting first."""
+    return moderation_queue(kind=kind, organisation_country=country).select_related(
+        "working_revision__submitted_by"
+    )
+
+
+def moderation_queue_countries() -> QuerySet[Term]:
+    """The countries of the organisations that have a submission waiting, for the filter."""
+    return (
+        Term.objects.filter(scheme__identifier="countries")
+        .filter(
+            Exists(
+                Initiative.objects.filter(
+                    organisation__country_id=OuterRef("pk"),
+                    working_revision__state=RevisionState.SUBMITTED,
+                )
+            )
+        )
+        .order_by("sort_order")
+    )
+
+
+def initiatives_by_ids(*, ids) -> dict[int, Initiative]:
+    """Entries by id, in any state, with the revisions whose titles moderation pages show
+    (callers check permissions)."""
+    queryset = Initiative.objects.filter(pk__in=list(ids)).select_related(
+        "organisation", "working_revision", "published_revision"
+    )
+    return {initiative.pk: initiative for initiative in queryset}
+
+
+def can_view_revisions(*, user, initiative: Initiative) -> bool:
+    """Every version of an entry, drafts and pending ones included, is for the members of its
+    organisation and for moderators."""
+    if is_moderator(user):
+        return True
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return initiative.organisation.memberships.filter(user=user).exists()
+
+
+def initiative_revision_get(*, initiative: Initiative, number: int) -> Revision:
+    """One version of an entry by its number, ready for content.read_revision. Discarded
+    versions are not offered (Revision.DoesNotExist)."""
+    return (
+        initiative_revisions(initiative=initiative)
+        .select_related("initiative_type", "implementation_status", "coverage", "submitted_by")
+        .prefetch_related(
+            Prefetch("term_links", queryset=RevisionTerm.objects.select_related("term__scheme"))
+        )
+        .get(number=number)
+    )
+
+
+def terms_by_codes(*, codes: dict[str, set[str]]) -> dict[tuple[str, str], Term]:
+    """Terms for {scheme identifier: codes} in one query, keyed by (scheme, code)."""
+    wanted = {(scheme, code) for scheme, scheme_codes in codes.items() for code in scheme_codes}
+    if not wanted:
+        return {}
+    terms = Term.objects.filter(
+        scheme__identifier__in={scheme for scheme, _code in wanted},
+        code__in={code for _scheme, code in wanted},
+    ).select_related("scheme")
+    return {
+        (term.scheme.identifier, term.code): term
+        for term in terms
+        if (term.scheme.identifier, term.code) in wanted
+    }
+
+
+# --- public pages ------------------------------------------------------------------------
+
+PUBLIC_ORDERS = {"newest": "-published_at", "updated": "-last_published_at"}
+
+
+def initiative_public_browse(
+    *,
+    term_codes: dict[str, list[str]] | None = None,
+    organisation=None,
+    good_practice: bool | None = None,
+    sort: str = "updated",
+    language: str | None = None,
+) -> QuerySet[Initiative]:
+    """Published entries for the browse pages, sorted by "newest" (first published),
+    "updated" (last published) or "title" (in `language`, else the nearest language)."""
+    if sort != "title":
+        return initiative_public_list(
+            term_codes=term_codes,
+            organisation=organisation,
+            good_practice=good_practice,
+            order=PUBLIC_ORDERS.get(sort, PUBLIC_ORDERS["updated"]),
+        )
+    titles = [KT(f"published_revision__title__{code}") for code in fallback_chain(language)]
+    return (
+        initiative_public_list(
+            term_codes=term_codes, organisation=organisation, good_practice=good_practice
+        )
+        .annotate(sort_title=Lower(Coalesce(*titles, Value(""))))
+        .order_by("sort_title", "pk")
+    )
+
+
+def initiative_detail_get(*, pk: int) -> Initiative:
+    """Any entry with both its published and its working revision loaded, for the detail
+    page of its owners and moderators (callers check permissions)."""
+    queryset = _with_revision(
+        _with_revision(Initiative.objects.all(), "published_revision"), "working_revision"
+    )
+    return queryset.get(pk=pk)
+
+
+def country_terms_with_counts() -> QuerySet[Term]:
+    """Countries with published entries, each annotated with `entry_count`."""
+    entries = (
+        published_initiatives()
+        .filter(published_revision__term_links__term=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return (
+        Term.objects.filter(scheme__identifier="countries")
+        .annotate(entry_count=Coalesce(Subquery(entries), 0))
+        .filter(entry_count__gt=0)
+        .order_by("sort_order")
+    )
+
+
+def region_country_codes(*, region: str) -> set[str]:
+    """ISO codes of the member countries of a region (e.g. "LAS", the League of Arab States)."""
+    return set(
+        CrosswalkLink.objects.filter(
+            crosswalk__identifier="regions-to-countries", from_term__code=region
+        ).values_list("to_term__code", flat=True)
+    )
+
+
+def terms_by_codes(*, codes: dict[str, list[str]]) -> dict[tuple[str, str], Term]:
+    """The terms named by {scheme: [codes]}, keyed by (scheme, code); unknown codes are absent."""
+    condition = Q()
+    for scheme, values in codes.items():
+        if values:
+            condition |= Q(scheme__identifier=scheme, code__in=values)
+    if not condition:
+        return {}
+    return {
+        (term.scheme.identifier, term.code): term
+        for term in Term.objects.filter(condition).select_related("scheme")
+    }
+
+
+def public_filter_options(*, schemes: list[str]) -> dict[str, list[Term]]:
+    """The terms offered as filters on the browse page, per scheme; for countries, only
+    those with published entries."""
+    options: dict[str, list[Term]] = {scheme: [] for scheme in schemes}
+    others = [scheme for scheme in schemes if scheme != "countries"]
+    if others:
+        terms = (
+            Term.objects.filter(scheme__identifier__in=others, deprecated=False)
+            .select_related("scheme")
+            .order_by("scheme__sort_order", "sort_order")
+        )
+        for term in terms:
+            options[term.scheme.identifier].append(term)
+    if "countries" in options:
+        options["countries"] = list(country_terms_with_counts())
+    return options

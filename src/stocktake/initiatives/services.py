@@ -1,0 +1,429 @@
+"""Writes to stocktaking entries: drafting, the moderation lifecycle, the yearly call for
+updates. Every rule about who may do what is enforced here, for the pages and the API alike.
+
+Lifecycle: draft → submitted → changes requested ⇄ submitted → published → archived, or
+withdrawn from any state. Editing a published entry creates a pending revision that goes
+through the same review while visitors keep seeing the published one.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from stocktake.core.permissions import is_moderator, require
+from stocktake.organisations.models import MembershipRole, Organisation
+from stocktake.organisations.selectors import membership_role
+
+from . import notifications
+from .content import read_revision, validate_content, write_revision
+from .models import Initiative, Origin, Revision, RevisionState, Status, Transition
+
+STALE_AFTER = timedelta(days=365)
+REMIND_EVERY = timedelta(days=30)
+EDITABLE_REVISION_STATES = {RevisionState.DRAFT, RevisionState.CHANGES_REQUESTED}
+EDIT_REFUSED = gettext_lazy(
+    "Only members of the organisation that owns this entry, or moderators, can edit it."
+)
+
+
+class TransitionError(ValidationError):
+    """An action that the entry's current state does not allow."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the entry since the editor loaded it. Both versions are carried so that
+    nothing either person typed is lost."""
+
+    revision_id: int
+    current_lock: int
+    current: dict
+    mine: dict
+
+
+# --- who may -----------------------------------------------------------------------------
+
+
+def can_contribute(*, user, organisation: Organisation) -> bool:
+    """Screened members of the organisation, and moderators, may draft its entries."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_moderator(user):
+        return True
+    return user.is_screened and membership_role(user=user, organisation=organisation) is not None
+
+
+def can_edit(*, user, initiative: Initiative) -> bool:
+    return can_contribute(user=user, organisation=initiative.organisation)
+
+
+def can_withdraw(*, user, initiative: Initiative) -> bool:
+    if is_moderator(user):
+        return True
+    if not (user and user.is_authenticated and user.is_active and user.is_screened):
+        return False
+    role = membership_role(user=user, organisation=initiative.organisation)
+    return role == MembershipRole.ADMIN or (
+        role is not None and initiative.created_by_id == user.pk
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _locked(initiative: Initiative) -> Initiative:
+    """Re-read the entry under a row lock so that two actions cannot interleave."""
+    return (
+        Initiative.objects.select_for_update(of=("self",))
+        .select_related("organisation", "working_revision", "published_revision")
+        .get(pk=initiative.pk)
+    )
+
+
+def _record(
+    initiative: Initiative,
+    *,
+    action: str,
+    from_status: str,
+    actor,
+    note: str = "",
+    revision: Revision | None = None,
+) -> Transition:
+    return Transition.objects.create(
+        initiative=initiative,
+        revision=revision,
+        action=action,
+        from_status=from_status,
+        to_status=initiative.status,
+        actor=actor if actor and actor.is_authenticated else None,
+        note=note.strip(),
+    )
+
+
+def _refuse(message: str) -> None:
+    raise TransitionError(message)
+
+
+def _next_number(initiative: Initiative) -> int:
+    return (initiative.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+# --- drafting ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    user,
+    organisation: Organisation,
+    content: dict,
+    origin: str = Origin.SUBMITTED,
+    external_ids: dict | None = None,
+) -> Initiative:
+    """Start a draft entry for an organisation. A draft needs a title; the rest can follow."""
+    require(
+        can_contribute(user=user, organisation=organisation),
+        _(
+            "You can add entries for an organisation once your account has been screened "
+            "and you are a member of that organisation."
+        ),
+    )
+    clean = validate_content(content, for_submission=False)
+    initiative = Initiative.objects.create(
+        organisation=organisation,
+        created_by=user,
+        status=Status.DRAFT,
+        origin=origin,
+        external_ids=external_ids or {},
+    )
+    revision = Revision(initiative=initiative, number=1, created_by=user)
+    write_revision(revision, clean)
+    initiative.working_revision = revision
+    initiative.save(update_fields=["working_revision"])
+    _record(initiative, action="create", from_status="", actor=user, revision=revision)
+    return initiative
+
+
+def editable_revision(initiative: Initiative, user) -> Revision:
+    if initiative.status in (Status.ARCHIVED, Status.WITHDRAWN):
+        _refuse(_("This entry is archived or withdrawn: it can no longer be edited."))
+    revision = initiative.working_revision
+    if revision is not None and revision.state == RevisionState.SUBMITTED:
+        _refuse(_("This entry is waiting for review; edit it again once a moderator has answered."))
+    if revision is None:
+        # A published entry with no pending revision: the first edit starts one.
+        return initiative.published_revision
+    return revision
+
+
+@transaction.atomic
+def initiative_update(
+    *, user, initiative: Initiative, content: dict, revision_id: int, lock: int
+) -> Revision:
+    """Save the editor's content over the revision they loaded (`revision_id` at `lock`).
+
+    If someone saved in between, raise EditConflict with both versions: nothing is
+    overwritten. Editing a published entry creates a pending revision instead."""
+    initiative = _locked(initiative)
+    require(
+        can_edit(user=user, initiative=initiative),
+        str(EDIT_REFUSED),
+    )
+    base = editable_revision(initiative, user)
+    if base.pk != revision_id or base.lock != lock:
+        base.refresh_from_db()
+        raise EditConflict(
+            revision_id=base.pk, current_lock=base.lock, current=read_revision(base), mine=content
+        )
+    clean = validate_content(content, for_submission=False)
+    if base.state in EDITABLE_REVISION_STATES:
+        updated = Revision.objects.filter(pk=base.pk, lock=lock).update(lock=F("lock") + 1)
+        if not updated:  # a concurrent writer got there first
+            base.refresh_from_db()
+            raise EditConflict(
+                revision_id=base.pk,
+                current_lock=base.lock,
+                current=read_revision(base),
+                mine=content,
+            )
+        base.refresh_from_db()
+        write_revision(base, clean)
+        return base
+    # Published content: write a new pending revision, leave the published one untouched.
+    published_lock = Revision.objects.filter(pk=base.pk, lock=lock).update(lock=F("lock") + 1)
+    if not published_lock:
+        base.refresh_from_db()
+        raise EditConflict(
+            revision_id=base.pk, current_lock=base.lock, current=read_revision(base), mine=content
+        )
+    revision = Revision(initiative=initiative, number=_next_number(initiative), created_by=user)
+    write_revision(revision, clean)
+    initiative.working_revision = revision
+    initiative.save(update_fields=["working_revision", "updated_at"])
+    _record(
+        initiative, action="revise", from_status=initiative.status, actor=user, revision=revision
+    )
+    return revision
+
+
+# --- the lifecycle -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_submit(*, user, initiative: Initiative, note: str = "") -> Initiative:
+    initiative = _locked(initiative)
+    require(
+        can_edit(user=user, initiative=initiative),
+        _("Only members of the organisation that owns this entry can submit it."),
+    )
+    revision = initiative.working_revision
+    if revision is None or revision.state not in EDITABLE_REVISION_STATES:
+        _refuse(_("There is nothing to submit: the entry has no draft or requested changes."))
+    validate_content(read_revision(revision), for_submission=True)
+    now = timezone.now()
+    from_status = initiative.status
+    revision.state = RevisionState.SUBMITTED
+    revision.submitted_by, revision.submitted_at = user, now
+    revision.save(update_fields=["state", "submitted_by", "submitted_at", "updated_at"])
+    if initiative.status != Status.PUBLISHED:
+        initiative.status = Status.SUBMITTED
+    initiative.submitted_at = now
+    initiative.save(update_fields=["status", "submitted_at", "updated_at"])
+    _record(
+        initiative,
+        action="submit",
+        from_status=from_status,
+        actor=user,
+        note=note,
+        revision=revision,
+    )
+    notifications.on_commit(notifications.submitted, initiative_id=initiative.pk)
+    return initiative
+
+
+def _pending(initiative: Initiative) -> Revision:
+    revision = initiative.working_revision
+    if revision is None or revision.state != RevisionState.SUBMITTED:
+        _refuse(_("This entry has no submission waiting for review."))
+    return revision
+
+
+@transaction.atomic
+def initiative_request_changes(*, moderator, initiative: Initiative, note: str) -> Initiative:
+    initiative = _locked(initiative)
+    require(is_moderator(moderator), _("Only moderators can request changes."))
+    revision = _pending(initiative)
+    if not note.strip():
+        raise ValidationError({"note": _("Say what should change: the note goes to the authors.")})
+    from_status = initiative.status
+    revision.state = RevisionState.CHANGES_REQUESTED
+    revision.save(update_fields=["state", "updated_at"])
+    if initiative.status != Status.PUBLISHED:
+        initiative.status = Status.CHANGES_REQUESTED
+    initiative.save(update_fields=["status", "updated_at"])
+    _record(
+        initiative,
+        action="request_changes",
+        from_status=from_status,
+        actor=moderator,
+        note=note,
+        revision=revision,
+    )
+    notifications.on_commit(notifications.changes_requested, initiative_id=initiative.pk)
+    return initiative
+
+
+@transaction.atomic
+def initiative_publish(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
+    initiative = _locked(initiative)
+    require(is_moderator(moderator), _("Only moderators can publish entries."))
+    revision = _pending(initiative)
+    require(
+        revision.submitted_by_id != moderator.pk,
+        _("You submitted this version yourself: another moderator must review and publish it."),
+    )
+    now = timezone.now()
+    from_status = initiative.status
+    if initiative.published_revision_id:
+        Revision.objects.filter(pk=initiative.published_revision_id).update(
+            state=RevisionState.SUPERSEDED
+        )
+    revision.state = RevisionState.PUBLISHED
+    revision.save(update_fields=["state", "updated_at"])
+    initiative.status = Status.PUBLISHED
+    initiative.published_revision = revision
+    initiative.working_revision = None
+    initiative.published_at = initiative.published_at or now
+    initiative.last_published_at = now
+    initiative.last_confirmed_at = now
+    initiative.save()
+    _record(
+        initiative,
+        action="publish",
+        from_status=from_status,
+        actor=moderator,
+        note=note,
+        revision=revision,
+    )
+    notifications.on_commit(notifications.published, initiative_id=initiative.pk)
+    return initiative
+
+
+@transaction.atomic
+def initiative_archive(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
+    initiative = _locked(initiative)
+    require(is_moderator(moderator), _("Only moderators can archive entries."))
+    if initiative.status != Status.PUBLISHED:
+        _refuse(_("Only a published entry can be archived."))
+    initiative.status = Status.ARCHIVED
+    initiative.save(update_fields=["status", "updated_at"])
+    _record(initiative, action="archive", from_status=Status.PUBLISHED, actor=moderator, note=note)
+    return initiative
+
+
+@transaction.atomic
+def initiative_restore(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
+    """Bring an archived or withdrawn entry back: published if it ever was, else a draft."""
+    initiative = _locked(initiative)
+    require(is_moderator(moderator), _("Only moderators can restore entries."))
+    if initiative.status not in (Status.ARCHIVED, Status.WITHDRAWN):
+        _refuse(_("Only an archived or withdrawn entry can be restored."))
+    from_status = initiative.status
+    initiative.status = Status.PUBLISHED if initiative.published_revision_id else Status.DRAFT
+    if initiative.status == Status.DRAFT and initiative.working_revision_id:
+        Revision.objects.filter(pk=initiative.working_revision_id).update(state=RevisionState.DRAFT)
+    initiative.save(update_fields=["status", "updated_at"])
+    _record(initiative, action="restore", from_status=from_status, actor=moderator, note=note)
+    return initiative
+
+
+@transaction.atomic
+def initiative_withdraw(*, user, initiative: Initiative, note: str = "") -> Initiative:
+    initiative = _locked(initiative)
+    require(
+        can_withdraw(user=user, initiative=initiative),
+        _("Only the entry's author, an admin of its organisation or a moderator can withdraw it."),
+    )
+    if initiative.status == Status.WITHDRAWN:
+        _refuse(_("This entry is already withdrawn."))
+    from_status = initiative.status
+    initiative.status = Status.WITHDRAWN
+    initiative.save(update_fields=["status", "updated_at"])
+    _record(initiative, action="withdraw", from_status=from_status, actor=user, note=note)
+    return initiative
+
+
+@transaction.atomic
+def initiative_discard_revision(*, user, initiative: Initiative) -> Initiative:
+    """Drop the pending edit of a published entry; the published version stays as it is."""
+    initiative = _locked(initiative)
+    require(
+        can_edit(user=user, initiative=initiative),
+        str(EDIT_REFUSED),
+    )
+    revision = initiative.working_revision
+    if initiative.status != Status.PUBLISHED or revision is None:
+        _refuse(_("There is no pending revision to discard."))
+    revision.state = RevisionState.DISCARDED
+    revision.save(update_fields=["state", "updated_at"])
+    initiative.working_revision = None
+    initiative.save(update_fields=["working_revision", "updated_at"])
+    _record(
+        initiative, action="discard", from_status=Status.PUBLISHED, actor=user, revision=revision
+    )
+    return initiative
+
+
+@transaction.atomic
+def initiative_confirm_current(*, user, initiative: Initiative) -> Initiative:
+    """The yearly call for updates: the owners confirm, in one click, that it is current."""
+    initiative = _locked(initiative)
+    require(
+        can_edit(user=user, initiative=initiative),
+        _("Only members of the organisation that owns this entry can confirm it."),
+    )
+    if initiative.status != Status.PUBLISHED:
+        _refuse(_("Only a published entry can be confirmed as current."))
+    initiative.last_confirmed_at = timezone.now()
+    initiative.save(update_fields=["last_confirmed_at", "updated_at"])
+    _record(initiative, action="confirm", from_status=Status.PUBLISHED, actor=user)
+    return initiative
+
+
+@transaction.atomic
+def initiative_set_good_practice(*, moderator, initiative: Initiative, value: bool) -> Initiative:
+    initiative = _locked(initiative)
+    require(is_moderator(moderator), _("Only moderators can mark good practices."))
+    if value and initiative.status != Status.PUBLISHED:
+        _refuse(_("Only a published entry can be marked as a good practice."))
+    initiative.is_good_practice = value
+    initiative.save(update_fields=["is_good_practice", "updated_at"])
+    _record(
+        initiative,
+        action="mark_good_practice" if value else "unmark_good_practice",
+        from_status=initiative.status,
+        actor=moderator,
+    )
+    return initiative
+
+
+def initiative_send_update_reminders(*, now=None) -> int:
+    """Remind the owners of published entries not confirmed for 12 months (at most monthly).
+    Returns how many entries were reminded."""
+    now = now or timezone.now()
+    stale = Initiative.objects.filter(
+        status=Status.PUBLISHED, last_confirmed_at__lt=now - STALE_AFTER
+    ).exclude(last_reminded_at__gte=now - REMIND_EVERY)
+    count = 0
+    for initiative in stale.select_related("organisation").iterator():
+        with transaction.atomic():
+            notifications.update_reminder(initiative_id=initiative.pk)
+            Initiative.objects.filter(pk=initiative.pk).update(last_reminded_at=now)
+        count += 1
+    return count
