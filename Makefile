@@ -25,6 +25,7 @@ install: $(STAMP) $(NODE_STAMP)
 demo: install
 	$(BIN)/stocktake migrate --noinput
 	$(BIN)/stocktake load_vocabularies
+	$(BIN)/stocktake load_demo
 	@echo "Stocktake is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/stocktake runserver $(HOST):$(PORT)
 

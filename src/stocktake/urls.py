@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("vocabularies/", include("stocktake.vocabularies.urls")),
     path("accounts/", include("stocktake.accounts.urls")),
     path("initiatives/", include("stocktake.initiatives.urls")),
+    path("organisations/", include("stocktake.organisations.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

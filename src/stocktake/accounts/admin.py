@@ -10,11 +10,10 @@ from .services import user_screen
 
 def _screen_selected(modeladmin, request, queryset, *, approve: bool) -> None:
     """Screen through the service, so the rules and the e-mail are the same as on the site."""
-    site_url = request.build_absolute_uri("/").rstrip("/")
     done = 0
     for user in queryset:
         try:
-            user_screen(moderator=request.user, user=user, approve=approve, site_url=site_url)
+            user_screen(moderator=request.user, user=user, approve=approve)
         except (PermissionDenied, ValidationError) as error:
             text = " ".join(getattr(error, "messages", [str(error)]))
             modeladmin.message_user(request, f"{user.username}: {text}", messages.ERROR)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -136,10 +137,15 @@ class ResendConfirmationForm(forms.Form):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form, writing to each person in their own language."""
+    """Django's form, writing to each person in their own language, with a link to SITE_URL."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language):
+            path = reverse(
+                "accounts:password-reset-confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
+            )
+            context = {**context, "reset_url": settings.SITE_URL + path}
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 

@@ -18,17 +18,18 @@ from .emails import user_email_send
 from .models import ScreeningStatus, User
 from .tokens import CONFIRMATION_MAX_AGE, confirmation_token_make, confirmation_token_user
 
-def _site_url(site_url: str) -> str:
-    return (site_url or getattr(settings, "SITE_URL", "")).rstrip("/")
 
-
-def _confirmation_send(*, user: User, site_url: str) -> None:
+def _confirmation_send(*, user: User) -> None:
     token = confirmation_token_make(user=user)
     user_email_send(
         user=user,
         template="accounts/emails/confirm_email",
         context={"valid_days": CONFIRMATION_MAX_AGE.days},
-        links={"confirm_url": lambda: site_url + reverse("accounts:confirm-email", args=[token])},
+        links={
+            "confirm_url": lambda: (
+                settings.SITE_URL + reverse("accounts:confirm-email", args=[token])
+            )
+        },
     )
 
 
@@ -42,7 +43,6 @@ def user_register(
     last_name: str = "",
     preferred_language: str = "",
     registration_note: str = "",
-    site_url: str = "",
 ) -> User:
     """Create an inactive account and e-mail it a confirmation link.
 
@@ -108,19 +108,19 @@ def user_register(
         raise ValidationError(
             _("This username or e-mail address has just been registered. Choose another one.")
         ) from None
-    transaction.on_commit(partial(_confirmation_send, user=user, site_url=_site_url(site_url)))
+    transaction.on_commit(partial(_confirmation_send, user=user))
     return user
 
 
 @transaction.atomic
-def user_resend_confirmation(*, email: str, site_url: str = "") -> None:
+def user_resend_confirmation(*, email: str) -> None:
     """Send a new link if an unconfirmed account has this address; silently do nothing
     otherwise, so the answer does not reveal who has an account."""
     user = User.objects.filter(
         email__iexact=email.strip(), is_active=False, email_confirmed_at__isnull=True
     ).first()
     if user is not None:
-        transaction.on_commit(partial(_confirmation_send, user=user, site_url=_site_url(site_url)))
+        transaction.on_commit(partial(_confirmation_send, user=user))
 
 
 @transaction.atomic
@@ -140,10 +140,9 @@ def user_confirm_email(*, token: str) -> User:
 
 
 @transaction.atomic
-def user_screen(
-    *, moderator: User, user: User, approve: bool, note: str = "", site_url: str = ""
-) -> User:
-    """Approve or reject a confirmed account and tell its owner, with the moderator's note."""
+def user_screen(*, moderator: User, user: User, approve: bool, note: str = "") -> User:
+    """Approve or reject a confirmed account and tell its owner, with the moderator's note.
+    A screened account can be screened again (from the admin) to change the decision."""
     if not getattr(moderator, "can_moderate", False):
         raise PermissionDenied(_("Only moderators can screen accounts."))
     if moderator.pk == user.pk:
@@ -159,14 +158,13 @@ def user_screen(
     user.screening_note = note.strip()
     user.save(update_fields=["screening_status", "screened_at", "screened_by", "screening_note"])
 
-    base = _site_url(site_url)
     transaction.on_commit(
         partial(
             user_email_send,
             user=user,
             template=f"accounts/emails/screening_{'approved' if approve else 'rejected'}",
             context={"note": user.screening_note},
-            links={"profile_url": lambda: base + reverse("accounts:profile")} if base else {},
+            links={"profile_url": lambda: settings.SITE_URL + reverse("accounts:profile")},
         )
     )
     return user
@@ -176,8 +174,13 @@ def user_screen(
 def user_update_profile(
     *, user: User, first_name: str, last_name: str, preferred_language: str
 ) -> User:
+    errors = {}
+    if not first_name.strip():
+        errors["first_name"] = _("Give your name so moderators know who you are.")
     if preferred_language not in dict(settings.LANGUAGES):
-        raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
+        errors["preferred_language"] = _("Choose one of the languages offered.")
+    if errors:
+        raise ValidationError(errors)
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.preferred_language = preferred_language

@@ -40,11 +40,6 @@ REGISTERED_EMAIL_SESSION_KEY = "accounts:registered-email"
 SCREENING_PAGE_SIZE = 25
 
 
-def _site_url(request) -> str:
-    """Where links in e-mails point: SITE_URL when configured, else the address asked for."""
-    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/").rstrip("/")
-
-
 def _forbidden(request, message: str):
     return render(request, "accounts/forbidden.html", {"message": message}, status=403)
 
@@ -59,7 +54,7 @@ def register_view(request):
     form = RegistrationForm(request.POST or None)
     if form.is_valid():
         try:
-            user = user_register(**form.service_arguments(), site_url=_site_url(request))
+            user = user_register(**form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -115,7 +110,7 @@ def resend_confirmation_view(request):
     if request.method == "POST":
         form = ResendConfirmationForm(request.POST)
         if form.is_valid():
-            user_resend_confirmation(email=form.cleaned_data["email"], site_url=_site_url(request))
+            user_resend_confirmation(email=form.cleaned_data["email"])
             messages.success(
                 request,
                 _(
@@ -235,9 +230,7 @@ def _screening_page(request, *, bound_form: ScreeningForm | None = None, status:
         if bound_form is not None and bound_form.prefix == form.prefix:
             form = bound_form
         rows.append({"applicant": applicant, "form": form})
-    return render(
-        request, "accounts/screening.html", {"page": page, "rows": rows}, status=status
-    )
+    return render(request, "accounts/screening.html", {"page": page, "rows": rows}, status=status)
 
 
 @login_required
@@ -265,7 +258,6 @@ def screening_decide_view(request, user_id: int):
             user=applicant,
             approve=form.approve,
             note=form.cleaned_data["note"],
-            site_url=_site_url(request),
         )
     except PermissionDenied as error:
         return _forbidden(request, str(error))

@@ -2,8 +2,19 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.fields.json import KT
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -241,22 +252,6 @@ def initiative_revision_get(*, initiative: Initiative, number: int) -> Revision:
     )
 
 
-def terms_by_codes(*, codes: dict[str, set[str]]) -> dict[tuple[str, str], Term]:
-    """Terms for {scheme identifier: codes} in one query, keyed by (scheme, code)."""
-    wanted = {(scheme, code) for scheme, scheme_codes in codes.items() for code in scheme_codes}
-    if not wanted:
-        return {}
-    terms = Term.objects.filter(
-        scheme__identifier__in={scheme for scheme, _code in wanted},
-        code__in={code for _scheme, code in wanted},
-    ).select_related("scheme")
-    return {
-        (term.scheme.identifier, term.code): term
-        for term in terms
-        if (term.scheme.identifier, term.code) in wanted
-    }
-
-
 # --- public pages ------------------------------------------------------------------------
 
 PUBLIC_ORDERS = {"newest": "-published_at", "updated": "-last_published_at"}
@@ -279,12 +274,14 @@ def initiative_public_browse(
             good_practice=good_practice,
             order=PUBLIC_ORDERS.get(sort, PUBLIC_ORDERS["updated"]),
         )
-    titles = [KT(f"published_revision__title__{code}") for code in fallback_chain(language)]
+    titles = [
+        KeyTextTransform(code, "published_revision__title") for code in fallback_chain(language)
+    ]
     return (
         initiative_public_list(
             term_codes=term_codes, organisation=organisation, good_practice=good_practice
         )
-        .annotate(sort_title=Lower(Coalesce(*titles, Value(""))))
+        .annotate(sort_title=Lower(Coalesce(*titles, Value(""), output_field=TextField())))
         .order_by("sort_title", "pk")
     )
 

@@ -1,6 +1,5 @@
 """Accounts made the way people make them: through the registration and screening services."""
 
-import re
 from itertools import count
 
 import pytest
@@ -9,18 +8,15 @@ from stocktake.accounts.models import User
 from stocktake.accounts.services import user_confirm_email, user_register, user_screen
 from stocktake.accounts.tokens import confirmation_token_make
 
-PASSWORD = "correct-horse-battery-staple"
-SITE_URL = "http://testserver"
-LINK = re.compile(r"https?://\S+")
+from .support import PASSWORD, SITE_URL
 
 _numbers = count(1)
 
 
-def link_in(message) -> str:
-    """The first link in an e-mail's body."""
-    found = LINK.search(message.body)
-    assert found, message.body
-    return found.group(0)
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """Links in e-mails point at the test server, so tests can follow them."""
+    settings.SITE_URL = SITE_URL
 
 
 @pytest.fixture
@@ -45,7 +41,6 @@ def make_user(db):
             last_name=last_name,
             preferred_language=language,
             registration_note="Ministry of Digital Economy, policy officer.",
-            site_url=SITE_URL,
         )
         if confirmed:
             user = user_confirm_email(token=confirmation_token_make(user=user))
@@ -69,8 +64,3 @@ def moderator(make_user, site_admin) -> User:
     User.objects.filter(pk=user.pk).update(is_moderator=True)
     user.refresh_from_db()
     return user
-
-
-def log_in(client, user: User) -> None:
-    # The first configured backend (django-axes) only watches logins; ModelBackend logs in.
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

@@ -82,6 +82,9 @@ def my_initiatives_view(request):
             "initiatives": user_initiatives(user=request.user),
             "can_start": request.user.is_screened or is_moderator(request.user),
             "organisations": organisations,
+            "memberships": request.user.memberships.select_related("organisation").order_by(
+                "organisation__slug"
+            ),
         },
     )
 
@@ -110,11 +113,10 @@ def initiative_start_view(request):
             ),
             403,
         )
-    form = StartForm(
-        request.POST or None,
-        organisations=organisations,
-        initial={"original_language": request.LANGUAGE_CODE},
-    )
+    initial = {"original_language": request.LANGUAGE_CODE}
+    if organisations.count() == 1:
+        initial["organisation"] = organisations.first()
+    form = StartForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["original_language"]
         try:

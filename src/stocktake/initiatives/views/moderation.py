@@ -18,11 +18,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from stocktake.core.permissions import is_moderator
 from stocktake.vocabularies.models import Term
@@ -73,10 +72,19 @@ def moderator_required(view):
 # --- forms ---------------------------------------------------------------------------------
 
 
+def _country(code: str) -> Term | None:
+    if len(code) > 8:  # ISO 3166-1 codes are two letters; anything this long is noise
+        return None
+    try:
+        return term_get(scheme_identifier="countries", code=code)
+    except Term.DoesNotExist:
+        return None
+
+
 class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
     country = forms.CharField(
-        label=_("Country of the organisation"), max_length=8, required=False, widget=forms.Select
+        label=_("Country of the organisation"), required=False, widget=forms.Select
     )
 
     def __init__(self, data, *, countries=()):
@@ -89,12 +97,11 @@ class QueueFilterForm(forms.Form):
         code = self.cleaned_data["country"].strip().upper()
         if not code:
             return ""
-        try:
-            term = term_get(scheme_identifier="countries", code=code)
-        except Term.DoesNotExist:
+        term = _country(code)
+        if term is None:
             raise ValidationError(
                 gettext("“%(code)s” is not a known country code.") % {"code": code[:8]}
-            ) from None
+            )
         choices = self.fields["country"].widget.choices
         if code not in {value for value, _label in choices}:
             choices.append((term.code, term.label))
@@ -138,7 +145,6 @@ class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=BULK_ACTIONS)
     ids = EntryIdsField()
     note = forms.CharField(label=_("Note to the authors"), max_length=5000, required=False)
-    next = forms.CharField(required=False, max_length=2000)
 
     def clean(self):
         cleaned = super().clean()
@@ -182,9 +188,7 @@ def _queue_row(initiative: Initiative, now) -> dict:
         "number": revision.number,
         "submitted_by": _person(revision.submitted_by),
         "submitted_at": revision.submitted_at,
-        "waiting": timesince(revision.submitted_at, now, depth=1)
-        if revision.submitted_at
-        else "",
+        "waiting": timesince(revision.submitted_at, now, depth=1) if revision.submitted_at else "",
     }
 
 
@@ -193,7 +197,7 @@ def _queue_url(filters: dict[str, str]) -> str:
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
-@require_GET
+@require_safe
 @moderator_required
 def queue_view(request):
     countries = list(moderation_queue_countries())
@@ -235,20 +239,12 @@ def _entry_title(initiative: Initiative) -> str:
     return revision.title_text if revision else str(initiative.pk)
 
 
-def _safe_next(request, url: str) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
-
-
 @require_POST
 @moderator_required
 def bulk_action_view(request):
     form = BulkActionForm(request.POST)
     filters = QueueFilterForm(request.POST).filters()
-    back = _safe_next(request, request.POST.get("next", "")) or _queue_url(filters)
+    back = _queue_url(filters)  # the queue as the moderator left it
     if not form.is_valid():
         if form.is_tampered:
             return render(
@@ -297,7 +293,7 @@ def bulk_action_view(request):
                 done,
             )
         messages.success(request, message % {"count": done})
-    return redirect(_queue_url(filters))
+    return redirect(back)
 
 
 # --- comparing versions --------------------------------------------------------------------
@@ -436,7 +432,9 @@ def _term_items(field: str, value, labels: _Labels) -> list[dict]:
             }
             for target in value
         ]
-    return [{"key": code, "code": code, "text": labels(scheme, code), "detail": ""} for code in value]
+    return [
+        {"key": code, "code": code, "text": labels(scheme, code), "detail": ""} for code in value
+    ]
 
 
 def _other_items(field: str, value, labels: _Labels) -> list[dict]:
@@ -462,7 +460,12 @@ def _other_items(field: str, value, labels: _Labels) -> list[dict]:
         return items
     if field == "links":
         return [
-            {"key": link["url"], "code": "", "text": link["label"] or link["url"], "url": link["url"]}
+            {
+                "key": link["url"],
+                "code": "",
+                "text": link["label"] or link["url"],
+                "url": link["url"],
+            }
             for link in value
         ]
     return [{"key": word, "code": "", "text": word, "detail": ""} for word in value]  # keywords
@@ -495,13 +498,9 @@ def compare_rows(old: dict | None, new: dict) -> list[dict]:
         if field in TEXT_FIELDS:
             row = _text_row(before or {}, after or {})
         elif field in TERM_FIELDS:
-            row = _list_row(
-                _term_items(field, before, labels), _term_items(field, after, labels)
-            )
+            row = _list_row(_term_items(field, before, labels), _term_items(field, after, labels))
         elif field in ("partners", "links", "keywords"):
-            row = _list_row(
-                _other_items(field, before, labels), _other_items(field, after, labels)
-            )
+            row = _list_row(_other_items(field, before, labels), _other_items(field, after, labels))
         else:
             row = _value_row(_scalar(field, before, labels), _scalar(field, after, labels))
         rows.append({**row, "field": field, "label": label, "changed": field in changed})
@@ -513,6 +512,14 @@ def _previous(revisions: list[Revision], number: int) -> Revision | None:
     return earlier[-1] if earlier else None
 
 
+def _compare_crumbs(user, title: str) -> list[dict]:
+    if is_moderator(user):
+        first = {"label": gettext("Moderation queue"), "url": reverse("initiatives:queue")}
+    else:
+        first = {"label": gettext("My entries"), "url": reverse("initiatives:mine")}
+    return [first, {"label": title, "url": ""}]
+
+
 def _bad_request(request, message: str, back: str):
     return render(
         request,
@@ -522,7 +529,7 @@ def _bad_request(request, message: str, back: str):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def compare_view(request, pk: int):
     try:
@@ -587,7 +594,9 @@ def compare_view(request, pk: int):
             "can_decide": pending,
             "own_submission": pending and new.submitted_by_id == request.user.pk,
             "is_moderator": is_moderator(request.user),
-            "here": request.get_full_path(),
+            # After a decision, back to the queue for the next submission.
+            "queue_url": reverse("initiatives:queue"),
+            "crumbs": _compare_crumbs(request.user, new.title_text),
             "title": new.title_text,
             "note_max_length": BulkActionForm.base_fields["note"].max_length,
         },
@@ -597,7 +606,7 @@ def compare_view(request, pk: int):
 # --- the yearly call for updates -----------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @moderator_required
 def stale_view(request):
     page = Paginator(stale_initiatives(), PAGE_SIZE).get_page(request.GET.get("page"))

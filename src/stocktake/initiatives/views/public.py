@@ -16,9 +16,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from stocktake.core.i18n import localized
 from stocktake.core.permissions import is_moderator
@@ -61,6 +60,8 @@ FILTER_SCHEMES = tuple(TERM_FIELDS.values())
 SCHEME_LABELS = {scheme: FIELD_LABELS[field] for field, scheme in TERM_FIELDS.items()}
 # The schemes offered as "add a filter" menus; any other scheme works from a link.
 FILTER_MENUS = ("wsis-action-lines", "sdg-goals", "countries", "technologies")
+# Schemes whose codes mean something to readers ("C7.1", "9.c"): shown beside the label.
+CODED_SCHEMES = {"wsis-action-lines", "sdg-goals", "sdg-targets", "gdc-objectives", "wsis-targets"}
 MAX_CODES_PER_SCHEME = 30
 CODE_MAX_LENGTH = 32
 SORTS = {
@@ -83,12 +84,8 @@ STATE_BANNERS = {
     Status.CHANGES_REQUESTED: gettext_lazy(
         "A moderator has asked for changes to this entry. It is not public yet."
     ),
-    Status.ARCHIVED: gettext_lazy(
-        "This entry has been archived. Visitors can no longer see it."
-    ),
-    Status.WITHDRAWN: gettext_lazy(
-        "This entry has been withdrawn. Visitors can no longer see it."
-    ),
+    Status.ARCHIVED: gettext_lazy("This entry has been archived. Visitors can no longer see it."),
+    Status.WITHDRAWN: gettext_lazy("This entry has been withdrawn. Visitors can no longer see it."),
 }
 
 ACTION_LABELS = {
@@ -244,7 +241,7 @@ def _chips(request, filters: dict[str, list[str]], good_practice: bool) -> list[
             chips.append(
                 {
                     "scheme_label": SCHEME_LABELS[scheme],
-                    "code": code,
+                    "code": code if term is None or scheme in CODED_SCHEMES else "",
                     "label": term.label if term else code,
                     "url": _without(request, scheme, code),
                 }
@@ -286,7 +283,12 @@ def initiative_list_view(request):
             "chips": _chips(request, filters, good_practice),
             "filters": filters,
             "menus": [
-                {"scheme": scheme, "label": SCHEME_LABELS[scheme], "terms": options[scheme]}
+                {
+                    "scheme": scheme,
+                    "label": SCHEME_LABELS[scheme],
+                    "terms": options[scheme],
+                    "show_code": scheme in CODED_SCHEMES,
+                }
                 for scheme in FILTER_MENUS
             ],
             "good_practice": good_practice,
@@ -306,7 +308,14 @@ def _classification(revision: Revision) -> list[dict]:
         if scheme == "wsis-action-lines":
             links = sorted(links, key=lambda link: not link.is_primary)
         if links:
-            groups.append({"scheme": scheme, "label": FIELD_LABELS[field], "links": links})
+            groups.append(
+                {
+                    "scheme": scheme,
+                    "label": FIELD_LABELS[field],
+                    "links": links,
+                    "show_code": scheme in CODED_SCHEMES,
+                }
+            )
     return groups
 
 
@@ -314,7 +323,9 @@ def _partners(revision: Revision) -> list[dict]:
     partners = [p for p in revision.partners or [] if isinstance(p, dict) and p.get("name")]
     terms = terms_by_codes(
         codes={
-            "stakeholder-types": [p.get("stakeholder_type") for p in partners if p.get("stakeholder_type")],
+            "stakeholder-types": [
+                p.get("stakeholder_type") for p in partners if p.get("stakeholder_type")
+            ],
             "countries": [p.get("country") for p in partners if p.get("country")],
         }
     )
@@ -338,13 +349,14 @@ def _schema_org(request, initiative: Initiative, revision: Revision, texts: dict
         ),
     }
     kind = revision.initiative_type.code if revision.initiative_type else ""
+    url = request.build_absolute_uri(reverse("initiatives:detail", args=[initiative.pk]))
     data = {
         "@context": "https://schema.org",
         "@type": "Project" if kind in PROJECT_TYPES else "CreativeWork",
-        "@id": request.build_absolute_uri(),
+        "@id": url,
         "name": texts["title"]["text"],
         "description": texts["summary"]["text"],
-        "url": request.build_absolute_uri(reverse("initiatives:detail", args=[initiative.pk])),
+        "url": url,
         "inLanguage": revision.original_language,
         "dateCreated": initiative.created_at,
         "datePublished": initiative.published_at,
@@ -551,7 +563,11 @@ def organisation_detail_view(request, slug: str):
     page = _page(request, initiative_public_list(organisation=organisation))
     reader = _reader_language()
     other_names = [
-        {"language": code, "name": organisation.names[code], "dir": "rtl" if language_bidi(code) else "ltr"}
+        {
+            "language": code,
+            "name": organisation.names[code],
+            "dir": "rtl" if language_bidi(code) else "ltr",
+        }
         for code, _name in settings.LANGUAGES
         if code != reader
         and organisation.names.get(code)
