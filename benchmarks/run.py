@@ -22,16 +22,36 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(client, path: str, repeat: int) -> list[float]:
-    client.get(path)  # warm caches and connections
+def measure(client, paths: list[str], repeat: int) -> list[float]:
+    client.get(paths[0])  # warm caches and connections
     timings = []
-    for _ in range(repeat):
+    for n in range(repeat):
+        path = paths[n % len(paths)]
         started = time.perf_counter()
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
     return timings
+
+
+def report(client, connection, capture, pages, repeat: int) -> None:
+    """Print p50/p95, throughput and queries per page, beside the trivial page (the floor)
+    measured again in the same breath, so each ratio compares like with like."""
+    print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'queries':>9}{'p50/floor':>11}")
+    floor = statistics.median(measure(client, ["/health/"], repeat))
+    print(f"{'trivial page (floor)':<28}{floor:>9.2f}{'':>9}{'':>9}{0:>9}{1:>10.1f}x")
+    for name, paths in pages:
+        paths = [paths] if isinstance(paths, str) else paths
+        timings = measure(client, paths, repeat)
+        with capture(connection) as queries:
+            client.get(paths[0])
+        p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+        throughput = 1000 / statistics.mean(timings)
+        print(
+            f"{name:<28}{p50:>9.2f}{p95:>9.2f}{throughput:>9.0f}"
+            f"{len(queries):>9}{p50 / floor:>10.1f}x"
+        )
 
 
 def recreate_postgres_database(url: str) -> None:
@@ -51,6 +71,11 @@ def recreate_postgres_database(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="entry counts to measure the entry pages at (comma-separated, ascending)",
+    )
     parser.add_argument("--postgres", metavar="URL", help="a scratch PostgreSQL database URL")
     args = parser.parse_args()
 
@@ -79,30 +104,54 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
 
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    pages = [
-        ("trivial page (floor)", "/health/"),
-        ("home (en)", "/en/"),
-        ("vocabulary list (ar)", "/ar/vocabularies/"),
-        ("SDG targets tree (ar)", "/ar/vocabularies/sdg-targets/"),
-        ("term page C5 (fr)", "/fr/vocabularies/wsis-action-lines/C5/"),
-        ("API: countries scheme", "/api/v1/vocabularies/countries/"),
-        ("API: scheme list", "/api/v1/vocabularies/"),
-    ]
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"Stocktake benchmarks — database: {engine}, {args.repeat} requests per page")
     print(f"Vocabulary load (all schemes and crosswalks, empty database): {load_seconds:.2f} s")
-    print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'queries':>9}{'p50/floor':>11}")
-    floor = None
-    for name, path in pages:
-        timings = measure(client, path, args.repeat)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        p50, p95 = statistics.median(timings), percentile(timings, 0.95)
-        floor = floor or p50
-        throughput = 1000 / statistics.mean(timings)
+    report(
+        client,
+        connection,
+        CaptureQueriesContext,
+        [
+            ("home (en)", "/en/"),
+            ("vocabulary list (ar)", "/ar/vocabularies/"),
+            ("SDG targets tree (ar)", "/ar/vocabularies/sdg-targets/"),
+            ("term page C5 (fr)", "/fr/vocabularies/wsis-action-lines/C5/"),
+            ("API: countries scheme", "/api/v1/vocabularies/countries/"),
+            ("API: scheme list", "/api/v1/vocabularies/"),
+        ],
+        args.repeat,
+    )
+
+    from stocktake.initiatives.generator import generate
+    from stocktake.initiatives.models import Initiative
+    from stocktake.initiatives.selectors import published_initiatives
+
+    for size in [int(value) for value in args.sizes.split(",") if value]:
+        missing = size - Initiative.objects.count()
+        started = time.perf_counter()
+        if missing > 0:
+            generate(count=missing, seed=size)
+        seconds = time.perf_counter() - started
         print(
-            f"{name:<28}{p50:>9.2f}{p95:>9.2f}{throughput:>9.0f}"
-            f"{len(queries):>9}{p50 / floor:>10.1f}x"
+            f"\n{size} entries ({published_initiatives().count()} published); "
+            f"generated {max(missing, 0)} in {seconds:.0f} s "
+            f"({max(missing, 0) / max(seconds, 0.001):.0f} entries/s)"
+        )
+        sample = list(published_initiatives().order_by("?").values_list("pk", flat=True)[:50])
+        report(
+            client,
+            connection,
+            CaptureQueriesContext,
+            [
+                ("browse list, page 1", "/en/initiatives/"),
+                ("browse list, page 40", "/en/initiatives/?page=40"),
+                ("browse, 2 filters", "/en/initiatives/?wsis-action-lines=C7.1&countries=EG"),
+                ("browse, sorted by title", "/ar/initiatives/?sort=title"),
+                ("country page EG", "/en/initiatives/countries/EG/"),
+                ("entry page", [f"/en/initiatives/{pk}/" for pk in sample]),
+                ("entry page (ar)", [f"/ar/initiatives/{pk}/" for pk in sample]),
+            ],
+            args.repeat,
         )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak memory (max RSS): {peak_mib:.0f} MiB")

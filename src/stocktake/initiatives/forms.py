@@ -428,3 +428,16 @@ class StartForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=_textarea(3))
+
+
+class ImageForm(forms.Form):
+    # Checked by content in the service (images.reencode_image), not by this field's name.
+    image = forms.FileField(
+        label=_("Image"),
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is re-encoded before it is shown."),
+    )
+    alt_text = forms.CharField(
+        label=_("Text alternative"),
+        max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )

@@ -3,14 +3,12 @@
 from datetime import timedelta
 
 from django.db.models import (
+    Count,
     Exists,
-    F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
 )
@@ -295,21 +293,23 @@ def initiative_detail_get(*, pk: int) -> Initiative:
     return queryset.get(pk=pk)
 
 
-def country_terms_with_counts() -> QuerySet[Term]:
-    """Countries with published entries, each annotated with `entry_count`."""
-    entries = (
-        published_initiatives()
-        .filter(published_revision__term_links__term=OuterRef("pk"))
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
+def country_terms_with_counts() -> list[Term]:
+    """Countries with published entries, each with `entry_count`, from one grouped query
+    over the links of published revisions (indexed by term)."""
+    counts = dict(
+        RevisionTerm.objects.filter(
+            term_id__in=Term.objects.filter(scheme__identifier="countries").values("pk"),
+            revision__state=RevisionState.PUBLISHED,
+            revision__initiative__status=Status.PUBLISHED,
+        )
+        .values("term_id")
+        .annotate(n=Count("id"))
+        .values_list("term_id", "n")
     )
-    return (
-        Term.objects.filter(scheme__identifier="countries")
-        .annotate(entry_count=Coalesce(Subquery(entries), 0))
-        .filter(entry_count__gt=0)
-        .order_by("sort_order")
-    )
+    terms = list(Term.objects.filter(pk__in=counts).order_by("sort_order"))
+    for term in terms:
+        term.entry_count = counts[term.pk]
+    return terms
 
 
 def region_country_codes(*, region: str) -> set[str]:

@@ -22,7 +22,16 @@ from stocktake.organisations.selectors import membership_role
 
 from . import notifications
 from .content import read_revision, validate_content, write_revision
-from .models import Initiative, Origin, Revision, RevisionState, Status, Transition
+from .images import reencode_image
+from .models import (
+    Initiative,
+    Origin,
+    Revision,
+    RevisionImage,
+    RevisionState,
+    Status,
+    Transition,
+)
 
 STALE_AFTER = timedelta(days=365)
 REMIND_EVERY = timedelta(days=30)
@@ -204,6 +213,17 @@ def initiative_update(
         )
     revision = Revision(initiative=initiative, number=_next_number(initiative), created_by=user)
     write_revision(revision, clean)
+    RevisionImage.objects.bulk_create(
+        RevisionImage(
+            revision=revision,
+            image=image.image.name,
+            alt_text=image.alt_text,
+            width=image.width,
+            height=image.height,
+            sort_order=image.sort_order,
+        )
+        for image in base.images.all()
+    )
     initiative.working_revision = revision
     initiative.save(update_fields=["working_revision", "updated_at"])
     _record(
@@ -411,6 +431,64 @@ def initiative_set_good_practice(*, moderator, initiative: Initiative, value: bo
         actor=moderator,
     )
     return initiative
+
+
+MAX_IMAGES = 8
+
+
+def _draft_revision(initiative: Initiative) -> Revision:
+    revision = initiative.working_revision
+    if revision is None or revision.state not in EDITABLE_REVISION_STATES:
+        _refuse(
+            _(
+                "Images can be changed on a draft or on requested changes. To change the images "
+                "of a published entry, save an edit first: it starts a pending revision."
+            )
+        )
+    return revision
+
+
+@transaction.atomic
+def revision_image_add(
+    *, user, initiative: Initiative, upload, alt_text: dict[str, str]
+) -> RevisionImage:
+    """Attach an image to the entry's draft, checked by content and re-encoded."""
+    initiative = _locked(initiative)
+    require(can_edit(user=user, initiative=initiative), str(EDIT_REFUSED))
+    revision = _draft_revision(initiative)
+    if revision.images.count() >= MAX_IMAGES:
+        raise ValidationError(
+            {"image": _("An entry can have at most %(count)d images.") % {"count": MAX_IMAGES}}
+        )
+    alt_text = {code: text.strip()[:300] for code, text in alt_text.items() if text.strip()}
+    if not alt_text:
+        raise ValidationError(
+            {"alt_text": _("Describe the image in a few words for people who cannot see it.")}
+        )
+    try:
+        content, width, height = reencode_image(upload)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
+    image = RevisionImage(
+        revision=revision,
+        alt_text=alt_text,
+        width=width,
+        height=height,
+        sort_order=revision.images.count(),
+    )
+    image.image.save(content.name, content, save=False)
+    image.save()
+    return image
+
+
+@transaction.atomic
+def revision_image_remove(*, user, initiative: Initiative, image_id: int) -> None:
+    initiative = _locked(initiative)
+    require(can_edit(user=user, initiative=initiative), str(EDIT_REFUSED))
+    revision = _draft_revision(initiative)
+    deleted, _rows = revision.images.filter(pk=image_id).delete()
+    if not deleted:
+        raise ValidationError(_("There is no such image on this draft."))
 
 
 def initiative_send_update_reminders(*, now=None) -> int:

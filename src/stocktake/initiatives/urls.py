@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, moderation, public
+from .views import editing, media, moderation, public
 
 app_name = "initiatives"
 
@@ -20,6 +20,13 @@ urlpatterns = [
     path("<int:pk>/autosave/<int:step>/", editing.initiative_autosave_view, name="autosave"),
     path("<int:pk>/review/", editing.initiative_review_view, name="review"),
     path("<int:pk>/act/<str:action>/", editing.initiative_action_view, name="act"),
+    path("<int:pk>/images/add/", editing.image_add_view, name="image-add"),
+    path(
+        "<int:pk>/images/<int:image_id>/remove/",
+        editing.image_remove_view,
+        name="image-remove",
+    ),
+    path("images/<int:image_id>/", media.image_view, name="image"),
     # Moderators
     path("moderation/", moderation.queue_view, name="queue"),
     path("moderation/bulk/", moderation.bulk_action_view, name="bulk"),

@@ -1,12 +1,19 @@
 from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 
-from stocktake.core.i18n import fallback_chain
+from stocktake.core.i18n import fallback_chain, localized
 from stocktake.core.markup import render_markdown
 
 register = template.Library()
+
+# Whole sentences, so each language can phrase (and case) the language name its own way.
+ORIGINAL_MARKS = {
+    "ar": gettext_lazy("Original in Arabic"),
+    "en": gettext_lazy("Original in English"),
+    "fr": gettext_lazy("Original in French"),
+}
 
 
 @register.simple_tag
@@ -26,6 +33,7 @@ def entry_text(revision, field: str) -> dict:
                 "fallback": True,
                 # In the reader's language: "Arabic" for an English reader, "العربية"…
                 "language_name": get_language_info(language)["name_translated"],
+                "mark": ORIGINAL_MARKS.get(language),
             }
     return {"text": "", "language": reader, "fallback": False}
 
@@ -41,3 +49,9 @@ def language_bidi(code: str) -> bool:
         return get_language_info(code)["bidi"]
     except KeyError:
         return False
+
+
+@register.filter
+def first_text(texts) -> str:
+    """A per-language map's text in the reader's language, else the nearest one."""
+    return localized(texts)

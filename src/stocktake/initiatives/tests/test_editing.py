@@ -116,7 +116,8 @@ def test_errors_are_shown_per_field_in_the_users_language(client, contributor, o
     assert response.status_code == 400
     html = response.content.decode()
     assert "La date de fin ne peut pas être antérieure à la date de début." in html
-    assert 'id="id_end_date_errors"' in html
+    assert 'id="id_end_date_error"' in html
+    assert 'aria-invalid="true"' in html
 
 
 def test_a_stale_save_is_refused_and_both_versions_are_shown(client, contributor, organisation):

@@ -18,7 +18,7 @@ from stocktake.organisations.selectors import user_organisations
 
 from .. import services
 from ..content import FIELD_LABELS, read_revision, validate_content
-from ..forms import FIELD_STEP, STEPS, NoteForm, StartForm
+from ..forms import FIELD_STEP, STEPS, ImageForm, NoteForm, StartForm
 from ..models import Initiative
 from ..selectors import initiative_get, user_initiatives
 
@@ -189,6 +189,9 @@ def _step_context(initiative, base, form, step, language, **extra):
         "revision_id": extra.pop("revision_id", base.pk),
         "lock": extra.pop("lock", base.lock),
         "is_last": step == len(STEPS),
+        "image_form": ImageForm() if step == len(STEPS) else None,
+        "images": list(base.images.all()) if step == len(STEPS) else [],
+        "images_editable": base.state in services.EDITABLE_REVISION_STATES,
         **extra,
     }
 
@@ -350,3 +353,47 @@ def initiative_action_view(request, pk: int, action: str):
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect("initiatives:detail", pk=initiative.pk)
+
+
+@login_required
+@require_POST
+def image_add_view(request, pk: int):
+    initiative = _get(pk)
+    form = ImageForm(request.POST, request.FILES)
+    language = _language(request, {})
+    target = (
+        reverse("initiatives:edit-step", args=[initiative.pk, len(STEPS)]) + f"?lang={language}"
+    )
+    if not form.is_valid():
+        return _refused(
+            request, " ".join(m for ms in form.errors.values() for m in ms), 400, initiative
+        )
+    try:
+        services.revision_image_add(
+            user=request.user,
+            initiative=initiative,
+            upload=form.cleaned_data["image"],
+            alt_text={language: form.cleaned_data["alt_text"]},
+        )
+    except PermissionDenied as error:
+        return _refused(request, str(error), 403, initiative)
+    except services.TransitionError as error:
+        return _refused(request, " ".join(error.messages), 409, initiative)
+    except ValidationError as error:
+        return _refused(request, " ".join(error.messages), 400, initiative)
+    messages.success(request, _("Image added."))
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def image_remove_view(request, pk: int, image_id: int):
+    initiative = _get(pk)
+    try:
+        services.revision_image_remove(user=request.user, initiative=initiative, image_id=image_id)
+    except PermissionDenied as error:
+        return _refused(request, str(error), 403, initiative)
+    except ValidationError as error:
+        return _refused(request, " ".join(error.messages), 409, initiative)
+    messages.success(request, _("Image removed."))
+    return redirect("initiatives:edit-step", pk=initiative.pk, step=len(STEPS))

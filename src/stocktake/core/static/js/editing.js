@@ -37,6 +37,7 @@
     input.addEventListener("input", function () {
       const needle = input.value.trim().toLocaleLowerCase();
       container.querySelectorAll("label").forEach(function (label) {
+        if (!label.querySelector("input")) return; // a group heading (an SDG goal)
         const item = label.closest("div") || label;
         const match = !needle || label.textContent.toLocaleLowerCase().includes(needle) ||
           (label.querySelector("input:checked") !== null);
