@@ -126,6 +126,13 @@ def _next_number(initiative: Initiative) -> int:
 # --- drafting ----------------------------------------------------------------------------
 
 
+def _conflict(base: Revision, mine: dict) -> EditConflict:
+    base.refresh_from_db()
+    return EditConflict(
+        revision_id=base.pk, current_lock=base.lock, current=read_revision(base), mine=mine
+    )
+
+
 @transaction.atomic
 def initiative_create(
     *,
@@ -159,7 +166,9 @@ def initiative_create(
     return initiative
 
 
-def editable_revision(initiative: Initiative, user) -> Revision:
+def editable_revision(initiative: Initiative) -> Revision:
+    """The revision an editor works on: the draft or requested changes, else (for a published
+    entry with no pending edit) the published one, which the first save copies."""
     if initiative.status in (Status.ARCHIVED, Status.WITHDRAWN):
         _refuse(_("This entry is archived or withdrawn: it can no longer be edited."))
     revision = initiative.working_revision
@@ -184,33 +193,18 @@ def initiative_update(
         can_edit(user=user, initiative=initiative),
         str(EDIT_REFUSED),
     )
-    base = editable_revision(initiative, user)
+    base = editable_revision(initiative)
     if base.pk != revision_id or base.lock != lock:
-        base.refresh_from_db()
-        raise EditConflict(
-            revision_id=base.pk, current_lock=base.lock, current=read_revision(base), mine=content
-        )
+        raise _conflict(base, content)
     clean = validate_content(content, for_submission=False)
+    # Take the version: a concurrent writer that loaded the same lock now fails here.
+    if not Revision.objects.filter(pk=base.pk, lock=lock).update(lock=F("lock") + 1):
+        raise _conflict(base, content)
     if base.state in EDITABLE_REVISION_STATES:
-        updated = Revision.objects.filter(pk=base.pk, lock=lock).update(lock=F("lock") + 1)
-        if not updated:  # a concurrent writer got there first
-            base.refresh_from_db()
-            raise EditConflict(
-                revision_id=base.pk,
-                current_lock=base.lock,
-                current=read_revision(base),
-                mine=content,
-            )
         base.refresh_from_db()
         write_revision(base, clean)
         return base
     # Published content: write a new pending revision, leave the published one untouched.
-    published_lock = Revision.objects.filter(pk=base.pk, lock=lock).update(lock=F("lock") + 1)
-    if not published_lock:
-        base.refresh_from_db()
-        raise EditConflict(
-            revision_id=base.pk, current_lock=base.lock, current=read_revision(base), mine=content
-        )
     revision = Revision(initiative=initiative, number=_next_number(initiative), created_by=user)
     write_revision(revision, clean)
     RevisionImage.objects.bulk_create(

@@ -133,7 +133,7 @@ def edit(initiative: Initiative, *, user: User, **changes) -> Revision:
     """Save changes to the entry as an editor would: load the current version, change the
     given fields, save naming the version loaded."""
     initiative.refresh_from_db()
-    base = services.editable_revision(initiative, user)
+    base = services.editable_revision(initiative)
     content = read_revision(base)
     content.update(changes)
     return services.initiative_update(

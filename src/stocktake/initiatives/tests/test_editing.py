@@ -129,7 +129,7 @@ def test_a_stale_save_is_refused_and_both_versions_are_shown(client, contributor
     state = form_state(page)
 
     # Meanwhile a colleague saves the same step.
-    base = services.editable_revision(initiative, colleague)
+    base = services.editable_revision(initiative)
     theirs = read_revision(base)
     theirs["objectives"] = {"en": "Colleague's objectives"}
     services.initiative_update(

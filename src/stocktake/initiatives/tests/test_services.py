@@ -302,7 +302,7 @@ def test_another_organisation_cannot_confirm_an_entry(people, role):
 def test_the_second_of_two_concurrent_saves_is_refused_with_both_versions(people):
     contributor, colleague = people["contributor"], people["org_admin"]
     initiative = make_draft(author=contributor, organisation=people["organisation"])
-    base = services.editable_revision(initiative, contributor)
+    base = services.editable_revision(initiative)
     loaded_lock = base.lock  # both open the form at the same version
 
     first = read_revision(base)

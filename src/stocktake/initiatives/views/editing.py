@@ -54,7 +54,7 @@ def _editable(request, pk: int):
             ),
         )
     try:
-        base = services.editable_revision(initiative, request.user)
+        base = services.editable_revision(initiative)
     except services.TransitionError as error:
         return initiative, None, None, _refused(request, " ".join(error.messages), 409, initiative)
     return initiative, base, read_revision(base), None
