@@ -98,7 +98,17 @@ class Initiative(models.Model):
 
     class Meta:
         ordering = ["-last_published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-last_published_at"])]
+        # The browse list's orders; published_revision makes them cover its count too.
+        indexes = [
+            models.Index(
+                fields=["status", "-last_published_at", "published_revision"],
+                name="initiative_updated_idx",
+            ),
+            models.Index(
+                fields=["status", "-published_at", "published_revision"],
+                name="initiative_newest_idx",
+            ),
+        ]
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
 

@@ -23,6 +23,10 @@ from stocktake.vocabularies.models import CrosswalkLink, Term
 from .models import Initiative, Revision, RevisionState, RevisionTerm, Status, Transition
 
 STALE_AFTER = timedelta(days=365)
+LIST_DEFERRED_FIELDS = (
+    "description", "objectives", "results", "challenges", "future_plans", "partners", "links",
+    "contact_name", "contact_email",
+)  # fmt: skip
 
 
 def _with_revision(queryset: QuerySet[Initiative], revision: str) -> QuerySet[Initiative]:
@@ -73,7 +77,9 @@ def initiative_public_list(
         queryset = queryset.filter(organisation=organisation)
     if good_practice:
         queryset = queryset.filter(is_good_practice=True)
-    return _with_revision(queryset, "published_revision").order_by(order, "-pk")
+    # Lists show titles and summaries: leave the long texts in the database.
+    long_texts = [f"published_revision__{field}" for field in LIST_DEFERRED_FIELDS]
+    return _with_revision(queryset, "published_revision").defer(*long_texts).order_by(order, "-pk")
 
 
 def initiative_public_get(*, pk: int) -> Initiative:
@@ -304,12 +310,15 @@ def country_terms_with_counts() -> list[Term]:
     )
     placeholders = ", ".join(["%s"] * len(country_ids))
     sql = (
-        "SELECT rt.term_id, COUNT(*) FROM initiatives_initiative i "  # noqa: S608 (placeholders only)
-        "JOIN initiatives_revisionterm rt ON rt.revision_id = i.published_revision_id "
-        f"WHERE i.status = %s AND rt.term_id IN ({placeholders}) GROUP BY rt.term_id"
+        # CROSS JOIN keeps SQLite's join order (links by term first, then their entry);
+        # PostgreSQL plans it as the inner join it is.
+        "SELECT rt.term_id, COUNT(*) FROM initiatives_revisionterm rt "  # noqa: S608 (placeholders)
+        "CROSS JOIN initiatives_initiative i "
+        f"WHERE rt.term_id IN ({placeholders}) AND i.published_revision_id = rt.revision_id "
+        "AND i.status = %s GROUP BY rt.term_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Status.PUBLISHED, *country_ids])
+        cursor.execute(sql, [*country_ids, Status.PUBLISHED])
         counts = dict(cursor.fetchall())
     terms = list(Term.objects.filter(pk__in=counts).order_by("sort_order"))
     for term in terms:
