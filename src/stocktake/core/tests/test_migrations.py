@@ -1,0 +1,10 @@
+"""The migrations describe the models as they are (a model change without its migration
+would deploy a schema that does not match the code)."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_model_change_lacks_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
