@@ -64,13 +64,12 @@ def initiative_public_list(
     queryset = published_initiatives()
     for scheme, codes in (term_codes or {}).items():
         if codes:
+            # A semi-join from the term's links (indexed by term) scales with the matches,
+            # where an EXISTS per entry would scan every published entry.
+            terms = Term.objects.filter(scheme__identifier=scheme, code__in=codes).values("pk")
             queryset = queryset.filter(
-                Exists(
-                    RevisionTerm.objects.filter(
-                        revision_id=OuterRef("published_revision_id"),
-                        term__scheme__identifier=scheme,
-                        term__code__in=codes,
-                    )
+                published_revision_id__in=RevisionTerm.objects.filter(term_id__in=terms).values(
+                    "revision_id"
                 )
             )
     if organisation is not None:
@@ -310,12 +309,11 @@ def country_terms_with_counts() -> list[Term]:
     )
     placeholders = ", ".join(["%s"] * len(country_ids))
     sql = (
-        # CROSS JOIN keeps SQLite's join order (links by term first, then their entry);
-        # PostgreSQL plans it as the inner join it is.
+        # Drive from the links (term index), then each entry by its published revision.
+        # `|| ''` keeps SQLite from scanning the status index once per link instead.
         "SELECT rt.term_id, COUNT(*) FROM initiatives_revisionterm rt "  # noqa: S608 (placeholders)
-        "CROSS JOIN initiatives_initiative i "
-        f"WHERE rt.term_id IN ({placeholders}) AND i.published_revision_id = rt.revision_id "
-        "AND i.status = %s GROUP BY rt.term_id"
+        "JOIN initiatives_initiative i ON i.published_revision_id = rt.revision_id "
+        f"WHERE rt.term_id IN ({placeholders}) AND i.status || '' = %s GROUP BY rt.term_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*country_ids, Status.PUBLISHED])
