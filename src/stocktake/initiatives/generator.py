@@ -1,6 +1,6 @@
 """Synthetic entries at scale, for benchmarks: realistic distributions over countries,
 vocabularies, languages, states and text lengths. Written in bulk (not through the services,
-which would take hours at 100k); tests use the services instead."""
+which would take hours at 100k), then indexed for search; tests use the services instead."""
 
 import random
 from collections.abc import Callable
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stocktake.organisations.models import Organisation
+from stocktake.search.services import search_index_entries
 from stocktake.vocabularies.models import Term
 
 from .models import (
@@ -87,8 +88,29 @@ def _pick(rng: random.Random, weights: dict) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _text(rng: random.Random, language: str, low: int, high: int) -> str:
-    words = rng.choices(WORDS[language], k=rng.randint(low, high))
+# Words any entry may use, whatever its topic.
+GENERIC_WORDS = {
+    "en": "project support develop improve new use provide local public service work".split(),
+    "fr": "projet soutien développer améliorer nouveau utiliser fournir public travail".split(),
+    "ar": "مشروع دعم تطوير تحسين جديد استخدام توفير محلي عام عمل".split(),
+}
+TOPIC_SIZE = 12  # subject words per entry: each appears in about one entry in six
+GENERIC_SHARE = 0.15
+
+
+def _topic(rng: random.Random) -> list[int]:
+    """An entry's subject: positions in the word lists, the same in each language."""
+    return rng.sample(range(min(len(words) for words in WORDS.values())), TOPIC_SIZE)
+
+
+def _text(rng: random.Random, language: str, low: int, high: int, topic: list[int]) -> str:
+    """Text in `language` on the entry's topic, with some generic words, as real entries
+    are: a word of one topic is rare across entries, so searches select as they would."""
+    subject = [WORDS[language][n] for n in topic]
+    words = [
+        rng.choice(GENERIC_WORDS[language] if rng.random() < GENERIC_SHARE else subject)
+        for _n in range(rng.randint(low, high))
+    ]
     sentences, start = [], 0
     while start < len(words):
         length = rng.randint(8, 18)
@@ -199,6 +221,7 @@ def _batch(rng, vocab, organisations, size, now) -> None:
                 Status.CHANGES_REQUESTED: RevisionState.CHANGES_REQUESTED,
             }.get(status, RevisionState.DRAFT)
         )
+        topic = _topic(rng)
         start = date(2012, 1, 1) + timedelta(days=rng.randint(0, 4700))
         end = start + timedelta(days=rng.randint(180, 2000)) if rng.random() < 0.4 else None
         revisions.append(
@@ -207,17 +230,17 @@ def _batch(rng, vocab, organisations, size, now) -> None:
                 number=1,
                 state=state,
                 original_language=original,
-                title={lang: _text(rng, lang, 4, 12).rstrip(".") for lang in texts},
-                summary={lang: _text(rng, lang, 120, 210) for lang in texts},
-                description={lang: _text(rng, lang, 120, 600) for lang in texts},
-                objectives={lang: _text(rng, lang, 20, 80) for lang in texts},
-                results={lang: _text(rng, lang, 0, 120) for lang in texts},
+                title={lang: _text(rng, lang, 4, 12, topic).rstrip(".") for lang in texts},
+                summary={lang: _text(rng, lang, 40, 90, topic) for lang in texts},
+                description={lang: _text(rng, lang, 120, 600, topic) for lang in texts},
+                objectives={lang: _text(rng, lang, 20, 80, topic) for lang in texts},
+                results={lang: _text(rng, lang, 0, 120, topic) for lang in texts},
                 initiative_type=vocab.term("initiative-types", rng.choice(TYPES)),
                 implementation_status=vocab.term("statuses", rng.choice(STATUSES)),
                 coverage=vocab.term("coverage", rng.choice(COVERAGE)),
                 start_date=start,
                 end_date=end,
-                keywords=rng.sample(WORDS["en"], k=rng.randint(0, 5)),
+                keywords=[WORDS["en"][n] for n in topic[: rng.randint(0, 5)]],
             )
         )  # fmt: skip
     revisions = Revision.objects.bulk_create(revisions)
@@ -273,3 +296,4 @@ def _batch(rng, vocab, organisations, size, now) -> None:
     )
     RevisionTerm.objects.bulk_create(links, batch_size=2000)
     Transition.objects.bulk_create(transitions, batch_size=2000)
+    search_index_entries(ids=[initiative.pk for initiative in initiatives])

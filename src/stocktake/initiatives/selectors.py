@@ -2,22 +2,17 @@
 
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    TextField,
-    Value,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from stocktake.core.i18n import fallback_chain
 from stocktake.core.permissions import is_moderator
+from stocktake.search.selectors import search_facet_counts
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
 from .models import Initiative, Revision, RevisionState, RevisionTerm, Status, Transition
@@ -79,6 +74,16 @@ def initiative_public_list(
     # Lists show titles and summaries: leave the long texts in the database.
     long_texts = [f"published_revision__{field}" for field in LIST_DEFERRED_FIELDS]
     return _with_revision(queryset, "published_revision").defer(*long_texts).order_by(order, "-pk")
+
+
+def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> list[Initiative]:
+    """These published entries, in this order (a page of search or browse results); the long
+    texts only `with_texts` (for snippets)."""
+    queryset = _with_revision(published_initiatives().filter(pk__in=ids), "published_revision")
+    if not with_texts:
+        queryset = queryset.defer(*(f"published_revision__{f}" for f in LIST_DEFERRED_FIELDS))
+    found = queryset.in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def initiative_public_get(*, pk: int) -> Initiative:
@@ -257,37 +262,6 @@ def initiative_revision_get(*, initiative: Initiative, number: int) -> Revision:
 
 # --- public pages ------------------------------------------------------------------------
 
-PUBLIC_ORDERS = {"newest": "-published_at", "updated": "-last_published_at"}
-
-
-def initiative_public_browse(
-    *,
-    term_codes: dict[str, list[str]] | None = None,
-    organisation=None,
-    good_practice: bool | None = None,
-    sort: str = "updated",
-    language: str | None = None,
-) -> QuerySet[Initiative]:
-    """Published entries for the browse pages, sorted by "newest" (first published),
-    "updated" (last published) or "title" (in `language`, else the nearest language)."""
-    if sort != "title":
-        return initiative_public_list(
-            term_codes=term_codes,
-            organisation=organisation,
-            good_practice=good_practice,
-            order=PUBLIC_ORDERS.get(sort, PUBLIC_ORDERS["updated"]),
-        )
-    titles = [
-        KeyTextTransform(code, "published_revision__title") for code in fallback_chain(language)
-    ]
-    return (
-        initiative_public_list(
-            term_codes=term_codes, organisation=organisation, good_practice=good_practice
-        )
-        .annotate(sort_title=Lower(Coalesce(*titles, Value(""), output_field=TextField())))
-        .order_by("sort_title", "pk")
-    )
-
 
 def initiative_detail_get(*, pk: int) -> Initiative:
     """Any entry with both its published and its working revision loaded, for the detail
@@ -299,28 +273,13 @@ def initiative_detail_get(*, pk: int) -> Initiative:
 
 
 def country_terms_with_counts() -> list[Term]:
-    """Countries with published entries, each with `entry_count`.
-
-    Written in SQL so that it joins the small initiative rows straight to the term links
-    (the ORM path goes through the revision rows, which carry every text: ten times slower).
-    """
-    country_ids = list(
-        Term.objects.filter(scheme__identifier="countries").values_list("pk", flat=True)
+    """Countries with published entries, each with `entry_count` (from the browse index)."""
+    counts = search_facet_counts(facet="countries")
+    terms = list(
+        Term.objects.filter(scheme__identifier="countries", code__in=counts).order_by("sort_order")
     )
-    placeholders = ", ".join(["%s"] * len(country_ids))
-    sql = (
-        # Drive from the links (term index), then each entry by its published revision.
-        # `|| ''` keeps SQLite from scanning the status index once per link instead.
-        "SELECT rt.term_id, COUNT(*) FROM initiatives_revisionterm rt "  # noqa: S608 (placeholders)
-        "JOIN initiatives_initiative i ON i.published_revision_id = rt.revision_id "
-        f"WHERE rt.term_id IN ({placeholders}) AND i.status || '' = %s GROUP BY rt.term_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*country_ids, Status.PUBLISHED])
-        counts = dict(cursor.fetchall())
-    terms = list(Term.objects.filter(pk__in=counts).order_by("sort_order"))
     for term in terms:
-        term.entry_count = counts[term.pk]
+        term.entry_count = counts[term.code]
     return terms
 
 
@@ -345,28 +304,3 @@ def terms_by_codes(*, codes: dict[str, list[str]]) -> dict[tuple[str, str], Term
         (term.scheme.identifier, term.code): term
         for term in Term.objects.filter(condition).select_related("scheme")
     }
-
-
-def public_filter_options(*, schemes: list[str]) -> dict[str, list[Term]]:
-    """The terms offered as filters on the browse page, per scheme; for countries, only
-    those with published entries."""
-    options: dict[str, list[Term]] = {scheme: [] for scheme in schemes}
-    others = [scheme for scheme in schemes if scheme != "countries"]
-    if others:
-        terms = (
-            Term.objects.filter(scheme__identifier__in=others, deprecated=False)
-            .select_related("scheme")
-            .order_by("scheme__sort_order", "sort_order")
-        )
-        for term in terms:
-            options[term.scheme.identifier].append(term)
-    if "countries" in options:
-        # The League of Arab States' members, plus any other country with entries would need
-        # a count over every entry on every page view; facet counts come with search.
-        members = region_country_codes(region="LAS")
-        options["countries"] = list(
-            Term.objects.filter(scheme__identifier="countries", code__in=members).order_by(
-                "sort_order"
-            )
-        )
-    return options

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from stocktake.core.permissions import is_moderator, require
 from stocktake.organisations.models import MembershipRole, Organisation
 from stocktake.organisations.selectors import membership_role
+from stocktake.search.services import search_index_update
 
 from . import notifications
 from .content import read_revision, validate_content, write_revision
@@ -326,6 +327,7 @@ def initiative_publish(*, moderator, initiative: Initiative, note: str = "") -> 
         revision=revision,
     )
     notifications.on_commit(notifications.published, initiative_id=initiative.pk)
+    search_index_update(initiative=initiative)
     return initiative
 
 
@@ -338,6 +340,7 @@ def initiative_archive(*, moderator, initiative: Initiative, note: str = "") -> 
     initiative.status = Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
     _record(initiative, action="archive", from_status=Status.PUBLISHED, actor=moderator, note=note)
+    search_index_update(initiative=initiative)
     return initiative
 
 
@@ -354,6 +357,7 @@ def initiative_restore(*, moderator, initiative: Initiative, note: str = "") -> 
         Revision.objects.filter(pk=initiative.working_revision_id).update(state=RevisionState.DRAFT)
     initiative.save(update_fields=["status", "updated_at"])
     _record(initiative, action="restore", from_status=from_status, actor=moderator, note=note)
+    search_index_update(initiative=initiative)
     return initiative
 
 
@@ -370,6 +374,7 @@ def initiative_withdraw(*, user, initiative: Initiative, note: str = "") -> Init
     initiative.status = Status.WITHDRAWN
     initiative.save(update_fields=["status", "updated_at"])
     _record(initiative, action="withdraw", from_status=from_status, actor=user, note=note)
+    search_index_update(initiative=initiative)
     return initiative
 
 
@@ -424,6 +429,7 @@ def initiative_set_good_practice(*, moderator, initiative: Initiative, value: bo
         from_status=initiative.status,
         actor=moderator,
     )
+    search_index_update(initiative=initiative)
     return initiative
 
 

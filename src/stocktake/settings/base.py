@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "stocktake.vocabularies",
     "stocktake.organisations",
     "stocktake.initiatives",
+    "stocktake.search",
     "stocktake.api",
 ]
 

@@ -5,6 +5,7 @@ entry and moderators also see it before publication (and after withdrawal), with
 saying which state it is in. Contact details and transition notes are for them alone.
 """
 
+import html
 import json
 import unicodedata
 from urllib.parse import urlsplit
@@ -12,17 +13,22 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from stocktake.core.i18n import localized
+from stocktake.core.markup import render_markdown
 from stocktake.core.permissions import is_moderator
 from stocktake.organisations.models import Organisation
 from stocktake.organisations.selectors import is_member, organisation_get
+from stocktake.search.highlight import highlight
+from stocktake.search.query import parse_query
+from stocktake.search.selectors import FACETS, facet_terms, search_browse
 from stocktake.vocabularies.models import Term
 from stocktake.vocabularies.selectors import term_get
 
@@ -43,11 +49,9 @@ from ..selectors import (
     initiative_detail_get,
     initiative_history,
     initiative_is_stale,
-    initiative_public_browse,
     initiative_public_get,
-    initiative_public_list,
+    initiative_public_in_order,
     initiative_revisions,
-    public_filter_options,
     region_country_codes,
     terms_by_codes,
     terms_of,
@@ -55,16 +59,13 @@ from ..selectors import (
 from ..templatetags.initiative_tags import entry_text, language_bidi
 
 PAGE_SIZE = 20
-# Query parameters that filter the list: one per vocabulary scheme an entry links to.
-FILTER_SCHEMES = tuple(TERM_FIELDS.values())
 SCHEME_LABELS = {scheme: FIELD_LABELS[field] for field, scheme in TERM_FIELDS.items()}
-# The schemes offered as "add a filter" menus; any other scheme works from a link.
-FILTER_MENUS = ("wsis-action-lines", "sdg-goals", "countries", "technologies")
 # Schemes whose codes mean something to readers ("C7.1", "9.c"): shown beside the label.
 CODED_SCHEMES = {"wsis-action-lines", "sdg-goals", "sdg-targets", "gdc-objectives", "wsis-targets"}
 MAX_CODES_PER_SCHEME = 30
 CODE_MAX_LENGTH = 32
 SORTS = {
+    "relevance": gettext_lazy("Relevance"),
     "updated": gettext_lazy("Recently updated"),
     "newest": gettext_lazy("Newest"),
     "title": gettext_lazy("Title"),
@@ -128,10 +129,15 @@ def _reader_language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _page(request, queryset) -> Page:
-    """A page of 20; a page number that is not a number gives page 1, one past the end the
-    last page (never an error)."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, result, *, with_texts: bool = False) -> Page:
+    """A page of 20 of a browse or search result, its entries loaded; a page number that is
+    not a number gives page 1, one past the end the last page (never an error)."""
+    page = Paginator(range(result.total), PAGE_SIZE).get_page(request.GET.get("page"))
+    offset = max(page.start_index() - 1, 0)
+    page.object_list = initiative_public_in_order(
+        ids=result.ids(offset, PAGE_SIZE), with_texts=with_texts
+    )
+    return page
 
 
 def _text(revision: Revision, field: str) -> dict:
@@ -206,17 +212,29 @@ def _crumbs(*items: tuple[str, str]) -> list[dict]:
     return [{"label": label, "url": url} for label, url in items]
 
 
-# --- the list ----------------------------------------------------------------------------
+# --- the list: browse and search -------------------------------------------------------
+
+FACET_LABELS = {
+    **SCHEME_LABELS,
+    "regions": gettext_lazy("Regions"),
+    "stakeholder-types": gettext_lazy("Stakeholder type of the lead organisation"),
+    "initiative-types": gettext_lazy("Type of initiative"),
+    "statuses": gettext_lazy("Implementation status"),
+    "coverage": gettext_lazy("Coverage"),
+    "year": gettext_lazy("Start year"),
+}
+# Facets shown open at first; the others fold until one of their values is chosen.
+OPEN_FACETS = {"wsis-action-lines", "sdg-goals", "countries"}
 
 
 def _filters(request) -> dict[str, list[str]]:
-    """{scheme: [codes]} from the query string; unknown codes are kept (they match nothing)."""
+    """{facet: [values]} from the query string; unknown codes are kept (they match nothing)."""
     filters = {}
-    for scheme in FILTER_SCHEMES:
-        codes = [code.strip()[:CODE_MAX_LENGTH] for code in request.GET.getlist(scheme)]
+    for facet in FACETS:
+        codes = [code.strip()[:CODE_MAX_LENGTH] for code in request.GET.getlist(facet)]
         codes = list(dict.fromkeys(code for code in codes if code))[:MAX_CODES_PER_SCHEME]
         if codes:
-            filters[scheme] = codes
+            filters[facet] = codes
     return filters
 
 
@@ -232,18 +250,33 @@ def _without(request, name: str, value: str | None = None) -> str:
     return f"{request.path}?{encoded}" if encoded else request.path
 
 
-def _chips(request, filters: dict[str, list[str]], good_practice: bool) -> list[dict]:
-    terms = terms_by_codes(codes=filters)
+def _with_query(request, text: str, *, keep_filters: bool = True) -> str:
+    """This page's address searching for `text` instead, from page 1."""
+    query = request.GET.copy() if keep_filters else QueryDict(mutable=True)
+    query.pop("page", None)
+    query["q"] = text
+    return f"{request.path}?{query.urlencode()}"
+
+
+def _value_label(facet: str, code: str, terms: dict) -> tuple[str, str]:
+    """(code to show beside the label, label) of a facet value."""
+    term = terms.get((facet, code))
+    if term is None:
+        return "", code
+    return (code if facet in CODED_SCHEMES else ""), term.label
+
+
+def _chips(request, filters: dict[str, list[str]], good_practice: bool, terms: dict) -> list:
     chips = []
-    for scheme, codes in filters.items():
+    for facet, codes in filters.items():
         for code in codes:
-            term = terms.get((scheme, code))
+            shown_code, label = _value_label(facet, code, terms)
             chips.append(
                 {
-                    "scheme_label": SCHEME_LABELS[scheme],
-                    "code": code if term is None or scheme in CODED_SCHEMES else "",
-                    "label": term.label if term else code,
-                    "url": _without(request, scheme, code),
+                    "scheme_label": FACET_LABELS[facet],
+                    "code": shown_code,
+                    "label": label,
+                    "url": _without(request, facet, code),
                 }
             )
     if good_practice:
@@ -258,44 +291,148 @@ def _chips(request, filters: dict[str, list[str]], good_practice: bool) -> list[
     return chips
 
 
+def _facet_menus(counts: dict, filters: dict, terms: dict) -> list[dict]:
+    """Each facet's values with their counts, in vocabulary order (broader terms first, their
+    narrower ones indented under them); chosen values stay even when their count is 0."""
+    menus = []
+    for facet in FACETS:
+        chosen = set(filters.get(facet, []))
+        facet_counts = counts.get(facet, {})
+        codes = set(facet_counts) | chosen
+        if facet == "year":
+            ordered = sorted(codes, reverse=True)
+            values = [{"code": c, "label": c, "depth": 0} for c in ordered]
+        else:
+            known = sorted((terms[(facet, c)] for c in codes if (facet, c) in terms), key=_tree_key)
+            values = [
+                {
+                    "code": term.code,
+                    "label": term.label,
+                    "depth": 1 if _same_scheme_parent(term) else 0,
+                    "show_code": facet in CODED_SCHEMES,
+                }
+                for term in known
+            ]
+            values += [
+                {"code": c, "label": c, "depth": 0}
+                for c in sorted(codes)
+                if (facet, c) not in terms
+            ]
+        for value in values:
+            value["count"] = facet_counts.get(value["code"], 0)
+            value["chosen"] = value["code"] in chosen
+        if values:
+            menus.append(
+                {
+                    "name": facet,
+                    "label": FACET_LABELS[facet],
+                    "values": values,
+                    "open": bool(chosen) or facet in OPEN_FACETS,
+                    "chosen": len(chosen),
+                }
+            )
+    return menus
+
+
+def _same_scheme_parent(term: Term) -> bool:
+    return term.parent_id is not None and term.parent.scheme_id == term.scheme_id
+
+
+def _tree_key(term: Term) -> tuple[int, int, int]:
+    """C7 before C7.1 before C8: a narrower term sorts right after its broader one."""
+    if _same_scheme_parent(term):
+        return (term.parent.sort_order, 1, term.sort_order)
+    return (term.sort_order, 0, 0)
+
+
+def _plain(text: str, formatted: bool) -> str:
+    return html.unescape(strip_tags(render_markdown(text))) if formatted else text
+
+
+def _snippet(revision: Revision, terms: set[str]) -> dict | None:
+    """The first of summary and description with a matching word, cut around it and marked."""
+    for field in ("summary", "description"):
+        text = _text(revision, field)
+        plain = _plain(text["text"], field in FORMATTED_TEXT_FIELDS)
+        marked = highlight(plain, terms, text["language"])
+        if "<mark>" in marked:
+            return {**text, "html": marked}
+    return None
+
+
+def _broader(request, result, filters: dict, good_practice: bool, language: str) -> list:
+    """For a search that found nothing: the nearest broader searches that find something —
+    the same words without the filters, and each word alone."""
+    options = []
+    if not result.query:
+        return options
+    if filters or good_practice:
+        total = search_browse(query=result.query, filters={}, with_counts=False).total
+        if total:
+            options.append(
+                {
+                    "label": _("The same words without the filters"),
+                    "url": _with_query(request, result.query.text, keep_filters=False),
+                    "count": total,
+                }
+            )
+    clauses = result.query.required
+    if len(clauses) > 1:
+        for clause in clauses:
+            text = " ".join(clause.words)
+            text = f'"{text}"' if len(clause.words) > 1 else text
+            total = search_browse(
+                query=parse_query(text), filters=filters, language=language, with_counts=False
+            ).total
+            if total:
+                options.append({"label": text, "url": _with_query(request, text), "count": total})
+    return options
+
+
 def initiative_list_view(request):
+    language = _reader_language()
+    query = parse_query(request.GET.get("q", ""))
     filters = _filters(request)
     good_practice = request.GET.get("good_practice") == "1"
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    page = _page(
-        request,
-        initiative_public_browse(
-            term_codes=filters,
-            good_practice=good_practice,
-            sort=sort,
-            language=_reader_language(),
-        ),
+    sort = request.GET.get("sort") or ("relevance" if query else DEFAULT_SORT)
+    if sort not in SORTS or (sort == "relevance" and not query):
+        sort = "relevance" if query else DEFAULT_SORT
+    result = search_browse(
+        query=query, filters=filters, good_practice=good_practice, sort=sort, language=language
     )
-    options = public_filter_options(schemes=list(FILTER_MENUS))
-    return render(
-        request,
-        "initiatives/public/list.html",
-        {
-            "page_obj": page,
-            "rows": _entry_rows(page),
-            "chips": _chips(request, filters, good_practice),
-            "filters": filters,
-            "menus": [
-                {
-                    "scheme": scheme,
-                    "label": SCHEME_LABELS[scheme],
-                    "terms": options[scheme],
-                    "show_code": scheme in CODED_SCHEMES,
-                }
-                for scheme in FILTER_MENUS
-            ],
-            "good_practice": good_practice,
-            "sort": sort,
-            "sorts": SORTS.items(),
-        },
-    )
+    page = _page(request, result, with_texts=bool(query))
+    rows = _entry_rows(page)
+    if query:
+        for row in rows:
+            revision = row["initiative"].published_revision
+            row["title"]["html"] = highlight(
+                row["title"]["text"], query.terms, row["title"]["language"], words=200
+            )
+            row["snippet"] = _snippet(revision, query.terms)
+    terms = facet_terms()
+    context = {
+        "page_obj": page,
+        "rows": rows,
+        "query": query,
+        "q": request.GET.get("q", "").strip(),
+        "corrected": result.corrected,
+        "corrected_text": " ".join(result.corrected.values()),
+        "broader": []
+        if result.total
+        else _broader(request, result, filters, good_practice, language),
+        "chips": _chips(request, filters, good_practice, terms),
+        "filters": filters,
+        "facets": _facet_menus(result.counts, filters, terms),
+        "good_practice": good_practice,
+        "sort": sort,
+        "sorts": [
+            (value, label) for value, label in SORTS.items() if value != "relevance" or query
+        ],
+    }
+    # htmx asks for the part that changes; a history restore needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "initiatives/public/_browse.html" if partial else "initiatives/public/list.html"
+    return render(request, template, context)
 
 
 # --- one entry ---------------------------------------------------------------------------
@@ -539,7 +676,7 @@ def country_detail_view(request, code: str):
         raise Http404(_("There is no country with this code.")) from None
     if code != country.code:
         return redirect("initiatives:country-detail", code=country.code, permanent=True)
-    page = _page(request, initiative_public_list(term_codes={"countries": [country.code]}))
+    page = _page(request, search_browse(filters={"countries": [country.code]}, with_counts=False))
     return render(
         request,
         "initiatives/public/country_detail.html",
@@ -560,7 +697,9 @@ def organisation_detail_view(request, slug: str):
         organisation = organisation_get(slug=slug)
     except Organisation.DoesNotExist:
         raise Http404(_("There is no organisation with this address.")) from None
-    page = _page(request, initiative_public_list(organisation=organisation))
+    page = _page(
+        request, search_browse(filters={"organisation": [str(organisation.pk)]}, with_counts=False)
+    )
     reader = _reader_language()
     other_names = [
         {

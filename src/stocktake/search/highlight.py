@@ -1,0 +1,46 @@
+"""Snippets of an entry's own text with the words that matched marked, for result lists.
+
+Matching is done again on the shown text, word by word, with the same analysis as the index,
+so "schools" is marked for a search for "school" and "الصحة" for "صحة".
+"""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .analysis import analyze_word, token_spans
+
+SNIPPET_WORDS = 36
+
+
+def highlight(
+    text: str, terms: set[str], language: str | None, *, words: int = SNIPPET_WORDS
+) -> SafeString:
+    """`text` escaped, cut to about `words` words around the first match, matches in <mark>.
+    Without a match, the start of the text."""
+    text = text or ""
+    spans = []
+    for start, end, token in token_spans(text):
+        matched = analyze_word(token, language) in terms
+        if spans and spans[-1][0] == start:  # one written word, several tokens ("e-mail")
+            spans[-1] = (start, end, spans[-1][2] or matched)
+        else:
+            spans.append((start, end, matched))
+    first = next((n for n, span in enumerate(spans) if span[2]), 0)
+    start_word = max(0, first - words // 3)
+    window = spans[start_word : start_word + words]
+    if not window:
+        return mark_safe(escape(text))  # noqa: S308 (escaped)
+    begin = 0 if start_word == 0 else window[0][0]
+    end = len(text) if start_word + words >= len(spans) else window[-1][1]
+    parts = ["…"] if begin else []
+    position = begin
+    for word_start, word_end, matched in window:
+        if not matched:
+            continue
+        parts.append(escape(text[position:word_start]))
+        parts.append(f"<mark>{escape(text[word_start:word_end])}</mark>")
+        position = word_end
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of the text is escaped)

@@ -1,0 +1,67 @@
+"""The search index: one analysed document per published entry.
+
+The columns hold analysed terms (see analysis.py), space-separated, so that SQLite FTS5 and
+PostgreSQL full-text search match exactly the same words. The backend-specific parts — an FTS5
+table kept in step by triggers, or a weighted tsvector column with a GIN index — are created by
+migration 0002 for the database in use (docs/decisions/0004-search.md).
+"""
+
+from django.db import models
+
+from stocktake.initiatives.models import Initiative
+
+
+class SearchDocument(models.Model):
+    initiative = models.OneToOneField(
+        Initiative, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    # Ranked from most to least weight: title, organisations, vocabulary labels, body texts.
+    title = models.TextField(blank=True)
+    organisations = models.TextField(blank=True)
+    labels = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # What the entry is filed under, for facets: "scheme:code" keys (with each term's broader
+    # terms, e.g. C7 for C7.1, goal 3 for target 3.8), "year:2021", "good-practice:1",
+    # "organisation:<id>" (its lead organisation).
+    facets = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"search document {self.initiative_id}"
+
+
+class SearchWord(models.Model):
+    """Words of titles and organisation names, for spelling tolerance and suggestions: the
+    analysed term and a written (folded) form it came from, with that form's length."""
+
+    term = models.CharField(max_length=100, primary_key=True)
+    word = models.CharField(max_length=100)
+    length = models.PositiveSmallIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SearchState(models.Model):
+    """One row: the index's version, raised by every write, so that every process can tell
+    whether its in-memory browse index (browse.py) is current, and which entries to refresh."""
+
+    version = models.BigIntegerField(default=0)
+    # Random per write: tells two states apart that share a number (one was rolled back).
+    token = models.CharField(max_length=32, blank=True)
+    # A process whose browse index is older than this rebuilds it whole (after a reindex).
+    rebuilt_at = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search index version {self.version}"
+
+
+class SearchChange(models.Model):
+    """Entries (re)indexed or removed at a version (with that version's token); recent ones."""
+
+    version = models.BigIntegerField(db_index=True)
+    token = models.CharField(max_length=32)
+    initiative_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"entry {self.initiative_id} at version {self.version}"

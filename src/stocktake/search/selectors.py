@@ -1,0 +1,182 @@
+"""Reads of the search index: matching, ranking, facets and spelling tolerance."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import connection
+from pyroaring import BitMap
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from stocktake.vocabularies.models import Term
+
+from .analysis import fold
+from .backends import backend
+from .browse import SORT_ORDERS, browse_index
+from .models import SearchWord
+from .query import SearchQuery, with_alternatives
+
+# Spelling tolerance: how many edits a word of this length may be away from a known one.
+MIN_FUZZY_LENGTH = 4
+SUGGESTIONS_PER_WORD = 3
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def search_corrected(query: SearchQuery) -> tuple[SearchQuery, dict[str, str]] | None:
+    """For a query that found nothing: the same query also allowing, for each required word
+    that appears in no title or organisation name, the nearest words that do (within one or
+    two edits). Returns the widened query and {written word: suggested word}, or None."""
+    extra: dict[str, list[str]] = {}
+    suggestions: dict[str, str] = {}
+    for clause in query.required:
+        if len(clause.words) != 1 or len(clause.words[0]) < MIN_FUZZY_LENGTH:
+            continue
+        word = clause.words[0]
+        terms = [alternative[0] for alternative in clause.alternatives]
+        if SearchWord.objects.filter(term__in=terms).exists():
+            continue
+        written = fold(word)
+        edits = _max_edits(written)
+        candidates = dict(
+            SearchWord.objects.filter(
+                length__gte=len(written) - edits, length__lte=len(written) + edits
+            ).values_list("word", "term")
+        )
+        nearest = process.extract(
+            written,
+            list(candidates),
+            scorer=Levenshtein.distance,
+            score_cutoff=edits,
+            limit=SUGGESTIONS_PER_WORD,
+        )
+        if nearest:
+            extra[word] = [candidates[found] for found, _distance, _i in nearest]
+            suggestions[word] = nearest[0][0]
+    if not extra:
+        return None
+    return with_alternatives(query, extra), suggestions
+
+
+def search_facet_counts(*, facet: str) -> dict[str, int]:
+    """{value: published entries filed under it} for one facet, over every published entry."""
+    index = browse_index()
+    return index.counts(facet, index.everything)
+
+
+# --- the browse and search page ----------------------------------------------------------
+
+# Facets in the order the page shows them: vocabulary schemes, then derived ones.
+FACETS = (
+    "wsis-action-lines",
+    "sdg-goals",
+    "sdg-targets",
+    "gdc-objectives",
+    "technologies",
+    "countries",
+    "regions",
+    "stakeholder-types",
+    "initiative-types",
+    "statuses",
+    "coverage",
+    "beneficiary-groups",
+    "year",
+)
+SORTS = ("relevance", *SORT_ORDERS)
+
+
+@dataclass
+class BrowseResult:
+    query: SearchQuery
+    total: int
+    counts: dict[str, dict[str, int]]
+    # {written word: suggested word} when the query found nothing as written and was widened
+    # to near spellings of titles' and organisations' words.
+    corrected: dict[str, str] = field(default_factory=dict)
+    _within: BitMap = field(default_factory=BitMap, repr=False)
+    _ranked: list[int] | None = field(default=None, repr=False)
+    _sort: str = "updated"
+    _language: str = "en"
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        """The entries of one page, in the chosen order."""
+        if self._ranked is not None:
+            return self._ranked[offset : offset + limit]
+        return browse_index().page(
+            self._within, sort=self._sort, language=self._language, offset=offset, limit=limit
+        )
+
+
+def _matches(query: SearchQuery, *, ranked: bool) -> list[int]:
+    sql, params = backend().matches(query)
+    order = " ORDER BY score DESC, id DESC" if ranked else ""
+    with connection.cursor() as cursor:
+        # The backend's own SQL, with the query text as a parameter.
+        cursor.execute(f"SELECT id FROM ({sql}) AS matches{order}", params)  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search_browse(
+    *,
+    query: SearchQuery | None = None,
+    filters: dict[str, list[str]],
+    good_practice: bool = False,
+    sort: str = "updated",
+    language: str = "en",
+    with_counts: bool = True,
+) -> BrowseResult:
+    """Published entries matching `query` (if any) and `filters` ({facet: [values]}: values
+    of one facet combine with OR, facets with AND), with the counts of every facet's values.
+
+    A facet's counts leave out that facet's own selection, so each count is what the list
+    shows when that value is chosen alone for it."""
+    index = browse_index()
+    sort = sort if sort in SORTS else "updated"
+    if sort == "relevance" and not query:
+        sort = "updated"
+    filters = {facet: values for facet, values in filters.items() if values}
+    if good_practice:
+        filters["good-practice"] = ["1"]
+    query = query or SearchQuery(text="")
+    corrected: dict[str, str] = {}
+    base = index.everything
+    ranked = None
+    if query:
+        ids = _matches(query, ranked=sort == "relevance")
+        if not ids and query.required:
+            widened = search_corrected(query)
+            if widened:
+                query, corrected = widened
+                ids = _matches(query, ranked=sort == "relevance")
+        base = base & BitMap(ids)
+        ranked = ids if sort == "relevance" else None
+    within = base & index.matching(filters)
+    counts = {
+        facet: index.counts(facet, base & index.matching(filters, skip=facet)) for facet in FACETS
+    }
+    if ranked is not None:
+        ranked = [pk for pk in ranked if pk in within]
+    return BrowseResult(
+        query=query,
+        total=len(within),
+        counts=counts,
+        corrected=corrected,
+        _within=within,
+        _ranked=ranked,
+        _sort=sort,
+        _language=language,
+    )
+
+
+@lru_cache(maxsize=2)
+def _facet_terms(version: int, token: str) -> dict[tuple[str, str], Term]:
+    terms = Term.objects.filter(scheme__identifier__in=FACETS).select_related("scheme", "parent")
+    return {(term.scheme.identifier, term.code): term for term in terms}
+
+
+def facet_terms() -> dict[tuple[str, str], Term]:
+    """The vocabulary terms facets show, by (scheme, code); read once per index state."""
+    index = browse_index()
+    return _facet_terms(index.version, index.token)

@@ -1,0 +1,200 @@
+"""Writes to the search index. The lifecycle services call `search_index_update` inside their
+own transaction, so an entry appears in search the moment it is published and disappears the
+moment it is withdrawn or archived (the index is rows in the same database)."""
+
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import F, Prefetch
+
+from stocktake.initiatives.models import FORMATTED_TEXT_FIELDS, Initiative, RevisionTerm, Status
+from stocktake.vocabularies.models import CrosswalkLink, Term
+
+from .analysis import analyze_word, fold, tokenize
+from .models import SearchChange, SearchDocument, SearchState, SearchWord
+
+# Put between values (two titles, two organisation names) and at the end of every column, so
+# that a quoted phrase never runs from one value into the next. No written word looks like it,
+# and the query parser drops it.
+SEPARATOR = "0sep0"
+BODY_FIELDS = ("summary", *FORMATTED_TEXT_FIELDS)
+BATCH_SIZE = 500
+# Changes kept for processes catching up; one further behind rebuilds its browse index whole.
+KEEP_CHANGES = 200
+
+
+class _Column:
+    """Analysed terms of one column; remembers a written form of each term for SearchWord."""
+
+    def __init__(self, words: dict[str, str] | None = None):
+        self.terms: list[str] = []
+        self.words = words
+
+    def add(self, text: str, language: str | None) -> None:
+        added = False
+        for word in tokenize(text or ""):
+            term = analyze_word(word, language)
+            if term:
+                self.terms.append(term)
+                added = True
+                if self.words is not None and len(term) <= 100 and len(word) <= 100:
+                    self.words[term] = fold(word)
+        if added:
+            self.terms.append(SEPARATOR)
+
+    def add_texts(self, texts: dict[str, str]) -> None:
+        for language, text in (texts or {}).items():
+            self.add(text, language)
+
+    def __str__(self) -> str:
+        return " ".join(self.terms)
+
+
+class _Vocabulary:
+    """Every term once per indexing run: its labels and descriptions in every language (so
+    "cybersécurité" finds an entry on C5, whose French description says it), and its facet
+    keys (itself and its broader terms, across schemes: SDG target 3.8 is also under goal 3)."""
+
+    def __init__(self):
+        terms = {term.pk: term for term in Term.objects.select_related("scheme")}
+        self.texts = {pk: (term.labels, term.descriptions) for pk, term in terms.items()}
+        self.keys: dict[int, list[str]] = {}
+        for pk in terms:
+            keys, term = [], terms[pk]
+            while term is not None and len(keys) < 8:
+                keys.append(f"{term.scheme.identifier}:{term.code}")
+                term = terms.get(term.parent_id)
+            self.keys[pk] = keys
+        self.regions: dict[str, list[str]] = defaultdict(list)
+        links = CrosswalkLink.objects.filter(crosswalk__identifier="regions-to-countries")
+        for region, country in links.values_list("from_term__code", "to_term__code"):
+            self.regions[country].append(f"regions:{region}")
+
+
+def _document(initiative: Initiative, vocabulary: _Vocabulary, words: dict) -> SearchDocument:
+    revision = initiative.published_revision
+    organisation = initiative.organisation
+    title, organisations = _Column(words), _Column(words)
+    labels, body = _Column(), _Column()
+    title.add_texts(revision.title)
+    organisations.add_texts(organisation.names)
+    organisations.add(organisation.acronym, None)
+    for partner in revision.partners or []:
+        organisations.add(partner.get("name", ""), revision.original_language)
+    term_ids = [link.term_id for link in revision.term_links.all()]
+    term_ids += [
+        pk
+        for pk in (
+            revision.initiative_type_id,
+            revision.implementation_status_id,
+            revision.coverage_id,
+            organisation.stakeholder_type_id,
+        )
+        if pk is not None
+    ]
+    facets = []
+    for pk in term_ids:
+        for texts in vocabulary.texts.get(pk, ()):
+            labels.add_texts(texts)
+        for key in vocabulary.keys.get(pk, []):
+            facets.append(key)
+            if key.startswith("countries:"):
+                facets += vocabulary.regions.get(key.removeprefix("countries:"), [])
+    for keyword in revision.keywords or []:
+        labels.add(keyword, revision.original_language)
+    for field in BODY_FIELDS:
+        body.add_texts(getattr(revision, field))
+    if revision.start_date:
+        facets.append(f"year:{revision.start_date.year}")
+    if initiative.is_good_practice:
+        facets.append("good-practice:1")
+    facets.append(f"organisation:{organisation.pk}")
+    return SearchDocument(
+        initiative_id=initiative.pk,
+        title=str(title),
+        organisations=str(organisations),
+        labels=str(labels),
+        body=str(body),
+        facets=" ".join(dict.fromkeys(facets)),
+    )
+
+
+def _published(ids: list[int]):
+    return (
+        Initiative.objects.filter(
+            pk__in=ids, status=Status.PUBLISHED, published_revision__isnull=False
+        )
+        .select_related("organisation", "published_revision")
+        .prefetch_related(
+            Prefetch("published_revision__term_links", queryset=RevisionTerm.objects.only("pk"))
+        )
+    )
+
+
+def _next_version(*, rebuilt: bool = False) -> tuple[int, str]:
+    """Raise the index version (the row lock also orders concurrent index writes)."""
+    token = secrets.token_hex(8)
+    SearchState.objects.get_or_create(pk=1)
+    SearchState.objects.filter(pk=1).update(version=F("version") + 1, token=token)
+    version = SearchState.objects.values_list("version", flat=True).get(pk=1)
+    if rebuilt:
+        SearchState.objects.filter(pk=1).update(rebuilt_at=version)
+        SearchChange.objects.all().delete()
+    else:
+        SearchChange.objects.filter(version__lte=version - KEEP_CHANGES).delete()
+    return version, token
+
+
+@transaction.atomic
+def search_index_entries(*, ids: Iterable[int], vocabulary: _Vocabulary | None = None) -> int:
+    """Bring the index in line with these entries: published ones (re)indexed from their
+    published revision, any other state removed. Returns how many are indexed."""
+    ids = list(ids)
+    vocabulary = vocabulary or _Vocabulary()
+    words: dict[str, str] = {}
+    documents = [_document(initiative, vocabulary, words) for initiative in _published(ids)]
+    # Replace rather than update: the FTS5 triggers then see one delete and one insert per row.
+    SearchDocument.objects.filter(initiative_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(documents, batch_size=BATCH_SIZE)
+    SearchWord.objects.bulk_create(
+        [SearchWord(term=term, word=word, length=len(word)) for term, word in words.items()],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    version, token = _next_version()
+    SearchChange.objects.bulk_create(
+        [SearchChange(version=version, token=token, initiative_id=pk) for pk in ids],
+        batch_size=BATCH_SIZE,
+    )
+    return len(documents)
+
+
+def search_index_update(*, initiative: Initiative) -> None:
+    """Index one entry as it now stands (call inside the lifecycle change's transaction)."""
+    search_index_entries(ids=[initiative.pk])
+
+
+@transaction.atomic
+def search_index_rebuild(
+    *, batch_size: int = BATCH_SIZE, progress: Callable[[int], object] | None = None
+) -> int:
+    """Rebuild the whole index from the published entries, in one transaction (searches see
+    the old index until it commits)."""
+    SearchDocument.objects.all().delete()
+    SearchWord.objects.all().delete()
+    ids = list(
+        Initiative.objects.filter(status=Status.PUBLISHED, published_revision__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    vocabulary = _Vocabulary()
+    indexed = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        indexed += search_index_entries(ids=chunk, vocabulary=vocabulary)
+        if progress:
+            progress(len(chunk))
+    _next_version(rebuilt=True)
+    return indexed
