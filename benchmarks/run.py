@@ -54,6 +54,26 @@ def report(client, connection, capture, pages, repeat: int) -> None:
         )
 
 
+def index_size(connection) -> str:
+    """The search index's size on disk: documents, full-text index and spelling words."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
+                "WHERE c.relkind = 'r' AND c.relname LIKE 'search\\_%'"
+            )
+            total = cursor.fetchone()[0]
+            cursor.execute("SELECT pg_relation_size('search_document_vector_idx')")
+            gin = cursor.fetchone()[0]
+            return f"{total / 2**20:.0f} MiB in all (with indexes), GIN index {gin / 2**20:.0f} MiB"
+        cursor.execute(
+            "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search%' GROUP BY name"
+        )
+        sizes = dict(cursor.fetchall())
+    fts = sum(size for name, size in sizes.items() if name.startswith("search_fts"))
+    return f"{sum(sizes.values()) / 2**20:.0f} MiB in all, FTS5 tables {fts / 2**20:.0f} MiB"
+
+
 def recreate_postgres_database(url: str) -> None:
     import psycopg
     from psycopg import sql
@@ -131,6 +151,7 @@ def main() -> None:
     from stocktake.initiatives.generator import generate
     from stocktake.initiatives.models import Initiative
     from stocktake.initiatives.selectors import published_initiatives
+    from stocktake.search.browse import BrowseIndex
 
     for size in [int(value) for value in args.sizes.split(",") if value]:
         missing = size - Initiative.objects.count()
@@ -157,6 +178,30 @@ def main() -> None:
                 ("entry page", [f"/en/initiatives/{pk}/" for pk in sample]),
                 ("entry page (ar)", [f"/ar/initiatives/{pk}/" for pk in sample]),
                 ("countries with counts", "/en/initiatives/countries/"),
+            ],
+            args.scale_repeat,
+        )
+        started = time.perf_counter()
+        BrowseIndex().refresh()
+        print(
+            f"Search at {size} entries — index: {index_size(connection)}; "
+            f"browse index loaded whole in {time.perf_counter() - started:.2f} s"
+        )
+        report(
+            client,
+            connection,
+            CaptureQueriesContext,
+            [
+                ("search: one word", "/en/initiatives/?q=health"),
+                ("search: two words", "/en/initiatives/?q=cloud+skills"),
+                ("search: a phrase", '/en/initiatives/?q="artificial+intelligence"'),
+                ("search: Arabic", "/ar/initiatives/?q=والتعليم+الرقمية"),
+                ("search: French", "/fr/initiatives/?q=données+santé"),
+                ("search: misspelt", "/en/initiatives/?q=cybersecurty"),
+                ("two facets combined", "/en/initiatives/?wsis-action-lines=C7.1&countries=EG"),
+                ("search and two facets", "/en/initiatives/?q=health&sdg-goals=3&countries=EG"),
+                ("facet counts alone (API)", "/api/v1/initiatives/facets/?q=health"),
+                ("search API, one word", "/api/v1/initiatives/?q=health"),
             ],
             args.scale_repeat,
         )

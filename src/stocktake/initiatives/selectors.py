@@ -76,10 +76,27 @@ def initiative_public_list(
     return _with_revision(queryset, "published_revision").defer(*long_texts).order_by(order, "-pk")
 
 
+# What a list row shows of an entry's classification.
+LIST_ROW_SCHEMES = ("countries", "wsis-action-lines")
+
+
 def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> list[Initiative]:
-    """These published entries, in this order (a page of search or browse results); the long
+    """These published entries, in this order, with what a list row shows (a page of search
+    or browse results): the classification by country and Action Line only, and the long
     texts only `with_texts` (for snippets)."""
-    queryset = _with_revision(published_initiatives().filter(pk__in=ids), "published_revision")
+    links = (
+        RevisionTerm.objects.filter(term__scheme__identifier__in=LIST_ROW_SCHEMES)
+        .select_related("term__scheme")
+        .only("revision_id", "is_primary", "term__code", "term__labels", "term__sort_order",
+              "term__scheme__identifier", "term__scheme__sort_order")
+        .order_by("term__scheme__sort_order", "term__sort_order")
+    )  # fmt: skip
+    queryset = (
+        published_initiatives()
+        .filter(pk__in=ids)
+        .select_related("organisation", "published_revision")
+        .prefetch_related(Prefetch("published_revision__term_links", queryset=links))
+    )
     if not with_texts:
         queryset = queryset.defer(*(f"published_revision__{f}" for f in LIST_DEFERRED_FIELDS))
     found = queryset.in_bulk()

@@ -16,7 +16,7 @@ from .query import Clause, SearchQuery
 # Column weights: title, organisations, labels, body.
 FTS5_WEIGHTS = (10.0, 6.0, 3.0, 1.0)
 # ts_rank takes them in the order D, C, B, A: body, labels, organisations, title.
-TSRANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
+TSRANK = "ts_rank('{0.1, 0.3, 0.6, 1.0}'::float4[], vector, q)"
 
 
 class SQLiteBackend:
@@ -74,7 +74,7 @@ class PostgreSQLBackend:
         if excluded:
             expression = f"({expression}) & !({self._any(excluded)})"
         return (
-            f"SELECT initiative_id AS id, ts_rank(vector, q, '{TSRANK_WEIGHTS}') AS score "  # noqa: S608
+            f"SELECT initiative_id AS id, {TSRANK} AS score "  # noqa: S608 (constants)
             "FROM search_searchdocument, to_tsquery('simple', %s) AS q WHERE vector @@ q",
             [expression],
         )

@@ -21,6 +21,7 @@ from .models import SearchChange, SearchDocument, SearchState, SearchWord
 SEPARATOR = "0sep0"
 BODY_FIELDS = ("summary", *FORMATTED_TEXT_FIELDS)
 BATCH_SIZE = 500
+DESCRIBED_SCHEMES = {"wsis-action-lines"}
 # Changes kept for processes catching up; one further behind rebuilds its browse index whole.
 KEEP_CHANGES = 200
 
@@ -53,13 +54,20 @@ class _Column:
 
 
 class _Vocabulary:
-    """Every term once per indexing run: its labels and descriptions in every language (so
-    "cybersécurité" finds an entry on C5, whose French description says it), and its facet
-    keys (itself and its broader terms, across schemes: SDG target 3.8 is also under goal 3)."""
+    """Every term once per indexing run: its labels in every language, and for Action Lines
+    their descriptions too (so "cybersécurité" finds an entry on C5, whose French description
+    says it; other schemes' descriptions would double each entry's index for little gain);
+    and its facet keys (itself and its broader terms, across schemes: SDG target 3.8 is also
+    filed under goal 3)."""
 
     def __init__(self):
         terms = {term.pk: term for term in Term.objects.select_related("scheme")}
-        self.texts = {pk: (term.labels, term.descriptions) for pk, term in terms.items()}
+        self.texts = {
+            pk: (term.labels, term.descriptions)
+            if term.scheme.identifier in DESCRIBED_SCHEMES
+            else (term.labels,)
+            for pk, term in terms.items()
+        }
         self.keys: dict[int, list[str]] = {}
         for pk in terms:
             keys, term = [], terms[pk]

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -225,6 +226,10 @@ FACET_LABELS = {
 }
 # Facets shown open at first; the others fold until one of their values is chosen.
 OPEN_FACETS = {"wsis-action-lines", "sdg-goals", "countries"}
+# A long facet shows this many of its values (the most frequent, and any chosen) and a link
+# to show them all; these facets always show all theirs (they are short, or a tree).
+FACET_VALUES_SHOWN = 10
+FULL_FACETS = {"wsis-action-lines", "sdg-goals"}
 
 
 def _filters(request) -> dict[str, list[str]]:
@@ -248,6 +253,13 @@ def _without(request, name: str, value: str | None = None) -> str:
         query.setlist(name, [v for v in query.getlist(name) if v.strip() != value])
     encoded = query.urlencode()
     return f"{request.path}?{encoded}" if encoded else request.path
+
+
+def _with_param(request, name: str, value: str) -> str:
+    """This page's address with one more value of a parameter."""
+    query = request.GET.copy()
+    query.appendlist(name, value)
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _with_query(request, text: str, *, keep_filters: bool = True) -> str:
@@ -291,17 +303,24 @@ def _chips(request, filters: dict[str, list[str]], good_practice: bool, terms: d
     return chips
 
 
-def _facet_menus(counts: dict, filters: dict, terms: dict) -> list[dict]:
+def _facet_menus(request, counts: dict, filters: dict, terms: dict) -> list[dict]:
     """Each facet's values with their counts, in vocabulary order (broader terms first, their
-    narrower ones indented under them); chosen values stay even when their count is 0."""
+    narrower ones indented under them); chosen values stay even when their count is 0. A long
+    facet shows its most frequent values and a link to show them all."""
+    expanded = set(request.GET.getlist("all"))
     menus = []
     for facet in FACETS:
         chosen = set(filters.get(facet, []))
         facet_counts = counts.get(facet, {})
         codes = set(facet_counts) | chosen
+        hidden = 0
+        if len(codes) > FACET_VALUES_SHOWN and facet not in expanded | FULL_FACETS:
+            # The most frequent values, and every chosen one.
+            by_count = sorted(codes, key=lambda c: (c not in chosen, -facet_counts.get(c, 0), c))
+            shown = set(by_count[:FACET_VALUES_SHOWN]) | chosen
+            hidden, codes = len(codes) - len(shown), shown
         if facet == "year":
-            ordered = sorted(codes, reverse=True)
-            values = [{"code": c, "label": c, "depth": 0} for c in ordered]
+            values = [{"code": c, "label": c, "depth": 0} for c in sorted(codes, reverse=True)]
         else:
             known = sorted((terms[(facet, c)] for c in codes if (facet, c) in terms), key=_tree_key)
             values = [
@@ -321,14 +340,17 @@ def _facet_menus(counts: dict, filters: dict, terms: dict) -> list[dict]:
         for value in values:
             value["count"] = facet_counts.get(value["code"], 0)
             value["chosen"] = value["code"] in chosen
+            value["id"] = f"facet-{facet}-{slugify(value['code'])}"
         if values:
             menus.append(
                 {
                     "name": facet,
                     "label": FACET_LABELS[facet],
                     "values": values,
-                    "open": bool(chosen) or facet in OPEN_FACETS,
+                    "open": bool(chosen) or facet in OPEN_FACETS or facet in expanded,
                     "chosen": len(chosen),
+                    "hidden": hidden,
+                    "all_url": _with_param(request, "all", facet) if hidden else "",
                 }
             )
     return menus
@@ -394,11 +416,18 @@ def initiative_list_view(request):
     query = parse_query(request.GET.get("q", ""))
     filters = _filters(request)
     good_practice = request.GET.get("good_practice") == "1"
-    sort = request.GET.get("sort") or ("relevance" if query else DEFAULT_SORT)
+    # No sort chosen (the empty option): best matches first for a search, else the newest
+    # updates, so typing a search does not keep the order chosen before it.
+    default_sort = "relevance" if query else DEFAULT_SORT
+    sort = request.GET.get("sort", "")
     if sort not in SORTS or (sort == "relevance" and not query):
-        sort = "relevance" if query else DEFAULT_SORT
+        sort = ""
     result = search_browse(
-        query=query, filters=filters, good_practice=good_practice, sort=sort, language=language
+        query=query,
+        filters=filters,
+        good_practice=good_practice,
+        sort=sort or default_sort,
+        language=language,
     )
     page = _page(request, result, with_texts=bool(query))
     rows = _entry_rows(page)
@@ -422,11 +451,15 @@ def initiative_list_view(request):
         else _broader(request, result, filters, good_practice, language),
         "chips": _chips(request, filters, good_practice, terms),
         "filters": filters,
-        "facets": _facet_menus(result.counts, filters, terms),
+        "facets": _facet_menus(request, result.counts, filters, terms),
+        "expanded": [facet for facet in request.GET.getlist("all") if facet in FACETS],
         "good_practice": good_practice,
         "sort": sort,
-        "sorts": [
-            (value, label) for value, label in SORTS.items() if value != "relevance" or query
+        "sorts": [("", SORTS[default_sort])]
+        + [
+            (value, label)
+            for value, label in SORTS.items()
+            if value not in ("relevance", default_sort)
         ],
     }
     # htmx asks for the part that changes; a history restore needs the whole page.
