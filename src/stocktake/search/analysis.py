@@ -196,6 +196,12 @@ def _latin_word(token: str) -> str:
     return token.replace("'", "")
 
 
+def written_form(token: str) -> str:
+    """A token as a word people write, for spelling suggestions: Latin tokens without elision
+    or possessive ("l'enfant" → "enfant", "women's" → "women"), others as they are."""
+    return _latin_word(token) if token[:1].isascii() else token
+
+
 def _latin_stem(word: str, language: str) -> str:
     if language == "fr":
         word = _FRENCH_ACCENTS.sub(lambda m: _FRENCH_ACCENTED[m[1]] + m[2], word)

@@ -31,12 +31,15 @@ class SearchDocument(models.Model):
 
 
 class SearchWord(models.Model):
-    """Words of titles and organisation names, for spelling tolerance and suggestions: the
-    analysed term and a written (folded) form it came from, with that form's length."""
+    """Words of titles and organisation names as written (folded), each with its analysed term,
+    for spelling tolerance and suggestions."""
 
-    term = models.CharField(max_length=100, primary_key=True)
+    term = models.CharField(max_length=100)
     word = models.CharField(max_length=100)
     length = models.PositiveSmallIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "word"], name="unique_search_word")]
 
     def __str__(self) -> str:
         return self.word

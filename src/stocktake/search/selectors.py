@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 from stocktake.vocabularies.models import Term
 
-from .analysis import fold
+from .analysis import fold, written_form
 from .backends import backend
 from .browse import SORT_ORDERS, browse_index
 from .models import SearchWord
@@ -38,22 +38,22 @@ def search_corrected(query: SearchQuery) -> tuple[SearchQuery, dict[str, str]] |
         terms = [alternative[0] for alternative in clause.alternatives]
         if SearchWord.objects.filter(term__in=terms).exists():
             continue
-        written = fold(word)
+        written = written_form(fold(word))
         edits = _max_edits(written)
-        candidates = dict(
+        candidates = list(
             SearchWord.objects.filter(
                 length__gte=len(written) - edits, length__lte=len(written) + edits
             ).values_list("word", "term")
         )
         nearest = process.extract(
             written,
-            list(candidates),
+            [form for form, _term in candidates],
             scorer=Levenshtein.distance,
             score_cutoff=edits,
             limit=SUGGESTIONS_PER_WORD,
         )
         if nearest:
-            extra[word] = [candidates[found] for found, _distance, _i in nearest]
+            extra[word] = list(dict.fromkeys(candidates[n][1] for _w, _distance, n in nearest))
             suggestions[word] = nearest[0][0]
     if not extra:
         return None

@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch
 from stocktake.initiatives.models import FORMATTED_TEXT_FIELDS, Initiative, RevisionTerm, Status
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
-from .analysis import analyze_word, fold, tokenize
+from .analysis import analyze_word, tokenize, written_form
 from .models import SearchChange, SearchDocument, SearchState, SearchWord
 
 # Put between values (two titles, two organisation names) and at the end of every column, so
@@ -27,9 +27,9 @@ KEEP_CHANGES = 200
 
 
 class _Column:
-    """Analysed terms of one column; remembers a written form of each term for SearchWord."""
+    """Analysed terms of one column; remembers the written forms of each term (SearchWord)."""
 
-    def __init__(self, words: dict[str, str] | None = None):
+    def __init__(self, words: set[tuple[str, str]] | None = None):
         self.terms: list[str] = []
         self.words = words
 
@@ -41,7 +41,7 @@ class _Column:
                 self.terms.append(term)
                 added = True
                 if self.words is not None and len(term) <= 100 and len(word) <= 100:
-                    self.words[term] = fold(word)
+                    self.words.add((term, written_form(word)))
         if added:
             self.terms.append(SEPARATOR)
 
@@ -81,7 +81,7 @@ class _Vocabulary:
             self.regions[country].append(f"regions:{region}")
 
 
-def _document(initiative: Initiative, vocabulary: _Vocabulary, words: dict) -> SearchDocument:
+def _document(initiative: Initiative, vocabulary: _Vocabulary, words: set) -> SearchDocument:
     revision = initiative.published_revision
     organisation = initiative.organisation
     title, organisations = _Column(words), _Column(words)
@@ -161,13 +161,13 @@ def search_index_entries(*, ids: Iterable[int], vocabulary: _Vocabulary | None =
     published revision, any other state removed. Returns how many are indexed."""
     ids = list(ids)
     vocabulary = vocabulary or _Vocabulary()
-    words: dict[str, str] = {}
+    words: set[tuple[str, str]] = set()
     documents = [_document(initiative, vocabulary, words) for initiative in _published(ids)]
     # Replace rather than update: the FTS5 triggers then see one delete and one insert per row.
     SearchDocument.objects.filter(initiative_id__in=ids).delete()
     SearchDocument.objects.bulk_create(documents, batch_size=BATCH_SIZE)
     SearchWord.objects.bulk_create(
-        [SearchWord(term=term, word=word, length=len(word)) for term, word in words.items()],
+        [SearchWord(term=term, word=word, length=len(word)) for term, word in words],
         batch_size=BATCH_SIZE,
         ignore_conflicts=True,
     )
