@@ -182,7 +182,7 @@ def main() -> None:
             args.scale_repeat,
         )
         started = time.perf_counter()
-        BrowseIndex().refresh()
+        BrowseIndex().refreshed()
         print(
             f"Search at {size} entries — index: {index_size(connection)}; "
             f"browse index loaded whole in {time.perf_counter() - started:.2f} s"

@@ -61,17 +61,20 @@ class BrowseIndex:
         self.entries: dict[int, _Entry] = {}
         self.postings: dict[str, BitMap] = {}
         self.everything = BitMap()
+        # Sort orders, computed on first use (the only state added after building).
         self._orders: dict[str, list[int]] = {}
         self._positions: dict[str, array] = {}
 
     # --- keeping current ----------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Bring this copy up to the database's state (one query when it is current)."""
+    def refreshed(self) -> "BrowseIndex":
+        """This index if it is current with the database (one query to tell), else a new one
+        that is: built from this one and the entries changed since, or read whole. An index
+        is never changed once built, so a request can read one while another replaces it."""
         state = SearchState.objects.filter(pk=1).values_list("version", "token", "rebuilt_at")
         version, token, rebuilt_at = state.first() or (0, "", 0)
         if (version, token) == (self.version, self.token):
-            return
+            return self
         changes = None
         if self.version >= rebuilt_at and self.token:
             rows = SearchChange.objects.filter(version__gte=self.version)
@@ -80,12 +83,14 @@ class BrowseIndex:
             # was rolled back, nor one older than the changes kept).
             if not any(v == self.version and t == self.token for v, t, _pk in changes):
                 changes = None
+        fresh = BrowseIndex()
         if changes is None:
-            self._load(_entries())
+            fresh._load(_entries())
         else:
             ids = list({pk for v, _t, pk in changes if v > self.version})
-            self._update(ids, _entries(ids))
-        self.version, self.token = version, token
+            fresh._load_changed(self, ids, _entries(ids))
+        fresh.version, fresh.token = version, token
+        return fresh
 
     def _load(self, entries: dict[int, _Entry]) -> None:
         self.entries = entries
@@ -95,22 +100,30 @@ class BrowseIndex:
                 postings.setdefault(key, BitMap()).add(pk)
         self.postings = postings
         self.everything = BitMap(entries)
-        self._orders, self._positions = {}, {}
 
-    def _update(self, ids: list[int], entries: dict[int, _Entry]) -> None:
+    def _load_changed(self, old: "BrowseIndex", ids: list[int], entries: dict) -> None:
+        """`old` with these entries replaced (or removed); bitmaps copied where they change."""
+        self.entries = dict(old.entries)
+        self.postings = dict(old.postings)
+        self.everything = BitMap(old.everything)
+        copied: set[str] = set()
+
+        def posting(key: str) -> BitMap:
+            if key not in copied:
+                self.postings[key] = BitMap(self.postings.get(key, ()))
+                copied.add(key)
+            return self.postings[key]
+
         for pk in ids:
-            old = self.entries.pop(pk, None)
-            if old:
-                for key in old.keys:
-                    self.postings[key].discard(pk)
+            previous = self.entries.pop(pk, None)
             self.everything.discard(pk)
-            new = entries.get(pk)
-            if new:
+            for key in previous.keys if previous else ():
+                posting(key).discard(pk)
+            if new := entries.get(pk):
                 self.entries[pk] = new
                 self.everything.add(pk)
                 for key in new.keys:
-                    self.postings.setdefault(key, BitMap()).add(pk)
-        self._orders, self._positions = {}, {}
+                    posting(key).add(pk)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -176,19 +189,13 @@ class BrowseIndex:
         return found[offset:]
 
 
-_index = BrowseIndex()
+_current = BrowseIndex()
 _lock = threading.Lock()
 
 
 def browse_index() -> BrowseIndex:
     """This process's browse index, current with the database."""
+    global _current
     with _lock:
-        _index.refresh()
-    return _index
-
-
-def reset_browse_index() -> None:
-    """Forget this process's copy (tests that switch databases)."""
-    global _index
-    with _lock:
-        _index = BrowseIndex()
+        _current = _current.refreshed()
+        return _current

@@ -21,6 +21,8 @@ MAX_PHRASE_VARIANTS = 16
 SEPARATOR = "0sep0"  # see services.SEPARATOR: never a query term
 
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+# Quotation marks and minus signs as keyboards in the three languages type them.
+_TYPOGRAPHY = str.maketrans({**dict.fromkeys("“”«»„‟″", '"'), "−": "-", "–": "-"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def _clause(words: list[str], excluded: bool) -> Clause | None:
 
 def parse_query(text: str) -> SearchQuery:
     """Never fails: what cannot be searched for (punctuation, stopwords) is left out."""
-    text = " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+    text = " ".join((text or "").translate(_TYPOGRAPHY).split())[:MAX_QUERY_LENGTH]
     clauses = []
     for match in _PIECE.finditer(text):
         phrase_minus, phrase, word_minus, word = match.groups()

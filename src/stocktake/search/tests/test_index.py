@@ -1,5 +1,8 @@
 """The index follows the lifecycle in the same transaction, and holds what people search by."""
 
+import json
+import shutil
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -120,27 +123,42 @@ def test_rebuild_reports_progress_in_batches():
 def test_another_process_browse_index_catches_up_with_changes_it_did_not_make():
     moderator = make_user(moderator=True)
     first = entry("First entry", countries=["EG"])
-    other = BrowseIndex()  # as in another worker process
-    other.refresh()
-    assert other.counts("countries", other.everything) == {"EG": 1}
+    before = BrowseIndex().refreshed()  # as in another worker process
+    assert before.counts("countries", before.everything) == {"EG": 1}
     second = entry("Second entry", countries=["EG"])
     services.initiative_archive(moderator=moderator, initiative=first)
-    other.refresh()  # piecemeal, from the recorded changes
-    assert set(other.everything) == {second.pk}
-    fresh = BrowseIndex()
-    fresh.refresh()  # a whole load agrees with the piecemeal one
-    assert fresh.postings.keys() == {k for k, v in other.postings.items() if v}
-    assert all(fresh.postings[key] == other.postings[key] for key in fresh.postings)
+    after = before.refreshed()  # piecemeal, from the recorded changes
+    assert set(after.everything) == {second.pk}
+    assert set(before.everything) == {first.pk}  # a built index never changes under a reader
+    whole = BrowseIndex().refreshed()  # a whole load agrees with the piecemeal one
+    assert whole.postings.keys() == {key for key, posting in after.postings.items() if posting}
+    assert all(whole.postings[key] == after.postings[key] for key in whole.postings)
+    assert after.refreshed() is after  # current: nothing to do
 
 
 def test_a_browse_index_from_a_rolled_back_state_reloads_whole():
     kept = entry("Kept entry")
-    stale = BrowseIndex()
     with pytest.raises(RuntimeError), transaction.atomic():
         entry("Rolled back entry")
-        stale.refresh()  # sees the uncommitted entry
+        stale = BrowseIndex().refreshed()  # sees the uncommitted entry
         raise RuntimeError
     entry("Another entry")  # the same version number, another state
-    stale.refresh()
-    assert kept.pk in stale.everything
-    assert len(stale.everything) == 2
+    current = stale.refreshed()
+    assert kept.pk in current.everything
+    assert len(current.everything) == 2
+
+
+def test_new_vocabulary_labels_reach_the_indexed_entries(tmp_path, settings):
+    initiative = entry("Fibre to the home", action_lines={"primary": "C2", "secondary": []})
+    data = tmp_path / "data"
+    shutil.copytree(settings.VOCABULARY_DATA_DIR, data)
+    path = data / "wsis-action-lines.json"
+    content = json.loads(path.read_text(encoding="utf-8"))
+    content["version"] = "2099-01"
+    for term in content["terms"]:
+        if term["code"] == "C2":
+            term["labels"]["en"] = "Backbone infrastructure for gigabit societies"
+    path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    assert found("gigabit") == set()
+    call_command("load_vocabularies", "--data-dir", str(data), verbosity=0)
+    assert found("gigabit") == {initiative.pk}

@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from stocktake.search.models import SearchDocument
+from stocktake.search.services import search_index_rebuild
 from stocktake.vocabularies.services import VocabularyDataError, vocabulary_load_all
 
 
@@ -17,6 +19,11 @@ class Command(BaseCommand):
         except VocabularyDataError as exc:
             raise CommandError("The vocabulary data is not loadable:\n" + str(exc)) from exc
         verbosity = options["verbosity"]
+        # Entries are indexed with their terms' labels and broader terms: bring them along.
+        if report.changed and SearchDocument.objects.exists():
+            indexed = search_index_rebuild()
+            if verbosity:
+                self.stdout.write(f"Search index rebuilt for the new labels: {indexed} entries.")
         if verbosity == 0:
             return
         for kind, entries in (("scheme", report.schemes), ("crosswalk", report.crosswalks)):

@@ -1,0 +1,69 @@
+"""Reading what people type in the search box, and marking what matched."""
+
+from stocktake.search.analysis import index_terms
+from stocktake.search.highlight import highlight
+from stocktake.search.query import MAX_CLAUSES, parse_query
+
+
+def test_bare_words_are_required_and_each_takes_every_form_it_may_be_indexed_under():
+    query = parse_query("schools données")
+    assert [clause.excluded for clause in query.clauses] == [False, False]
+    schools, donnees = query.clauses
+    assert ("school",) in schools.alternatives  # the English stem
+    assert index_terms("données", "fr")[0] in {alt[0] for alt in donnees.alternatives}
+
+
+def test_quotes_make_a_phrase_and_a_minus_leaves_out():
+    query = parse_query('"open data" -portal -"pilot project"')
+    phrase, portal, pilot = query.clauses
+    assert len(phrase.alternatives[0]) == 2 and not phrase.excluded
+    assert portal.excluded and pilot.excluded and len(pilot.alternatives[0]) == 2
+    assert query.required == (phrase,)
+
+
+def test_typographic_quotes_and_minus_signs_work_too():
+    phrase = parse_query('"open data"').clauses
+    assert parse_query("« open data »").clauses == phrase
+    assert parse_query("“open data”").clauses == phrase
+    minus_sign = "\u2212"
+    assert parse_query(f"data {minus_sign}portal").clauses == parse_query("data -portal").clauses
+
+
+def test_a_hyphenated_or_elided_word_is_a_phrase_of_its_parts():
+    assert len(parse_query("e-government").clauses[0].alternatives[0]) == 2
+    education = parse_query("éducation").clauses[0].alternatives
+    assert parse_query("l'éducation").clauses[0].alternatives == education
+
+
+def test_what_cannot_be_searched_for_is_left_out_without_error():
+    for text in ("", "   ", '"', '""', "-", "- -", "the of and", "!!! ???", "\x00"):
+        assert not parse_query(text)
+    assert parse_query('"unclosed phrase').clauses[0].alternatives[0] == tuple(
+        index_terms("unclosed phrase", "en")
+    )
+
+
+def test_long_queries_are_cut_to_a_bounded_size():
+    query = parse_query(" ".join(f"word{n}" for n in range(100)))
+    assert len(query.clauses) == MAX_CLAUSES
+    assert len(parse_query("x" * 10_000).text) == 300
+
+
+def test_highlight_marks_every_form_of_the_words_and_escapes_the_rest():
+    terms = parse_query("school").terms
+    marked = highlight("<b>Schools</b> & a school bus", terms, "en")
+    assert marked == "&lt;b&gt;<mark>Schools</mark>&lt;/b&gt; &amp; a <mark>school</mark> bus"
+
+
+def test_highlight_finds_arabic_words_with_clitics_and_diacritics():
+    terms = parse_query("تعليم").terms
+    marked = highlight("منصة لِلتَّعْلِيمِ والتعليم", terms, "ar")
+    assert marked.count("<mark>") == 2
+    assert "<mark>لِلتَّعْلِيمِ</mark>" in marked
+
+
+def test_highlight_cuts_a_long_text_around_the_first_match():
+    text = " ".join(["filler"] * 100 + ["target"] + ["filler"] * 100)
+    marked = highlight(text, parse_query("target").terms, "en", words=20)
+    assert marked.startswith("…") and marked.endswith("…")
+    assert "<mark>target</mark>" in marked and marked.count("filler") < 25
