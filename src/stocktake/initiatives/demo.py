@@ -13,6 +13,7 @@ from django.utils import timezone
 from stocktake.accounts.models import ScreeningStatus
 from stocktake.organisations.models import Membership, MembershipRole, Organisation
 from stocktake.organisations.services import organisation_create
+from stocktake.search.services import search_index_entries
 
 from . import services
 from .content import read_revision
@@ -163,4 +164,6 @@ def load_demo(*, directory: Path = DEMO_DIR, seed: int = 2026) -> dict[str, int]
                 user=contributor, initiative=initiative, note="Entered twice by mistake."
             )
         created += 1
+    # The history was backdated after publishing: index the entries with their dates.
+    search_index_entries(ids=Initiative.objects.values_list("pk", flat=True))
     return {"organisations": len(organisations), "initiatives": created}

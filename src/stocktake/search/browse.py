@@ -19,7 +19,7 @@ from pyroaring import BitMap
 
 from stocktake.core.i18n import fallback_chain
 
-from .models import SearchChange, SearchDocument, SearchState
+from .models import SearchChange, SearchListing, SearchState
 
 SORT_ORDERS = ("updated", "newest", "title")
 
@@ -34,15 +34,11 @@ class _Entry:
 
 def _entries(ids: list[int] | None = None) -> dict[int, _Entry]:
     """What the browse index needs of each indexed entry (all, or these)."""
-    queryset = SearchDocument.objects.all()
+    queryset = SearchListing.objects.all()
     if ids is not None:
         queryset = queryset.filter(initiative_id__in=ids)
     rows = queryset.values_list(
-        "initiative_id",
-        "facets",
-        "initiative__published_at",
-        "initiative__last_published_at",
-        "initiative__published_revision__title",
+        "initiative_id", "facets", "published_at", "last_published_at", "titles"
     )
     return {
         pk: _Entry(
@@ -158,8 +154,7 @@ class BrowseIndex:
 
                 def key(pk):
                     titles = entries[pk].titles
-                    title = next((titles[c] for c in chain if titles.get(c)), "")
-                    return (title.casefold(), pk)
+                    return (next((titles[c] for c in chain if titles.get(c)), ""), pk)
 
                 order = sorted(entries, key=key)
             elif sort == "newest":

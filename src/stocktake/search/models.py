@@ -20,14 +20,30 @@ class SearchDocument(models.Model):
     organisations = models.TextField(blank=True)
     labels = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    # What the entry is filed under, for facets: "scheme:code" keys (with each term's broader
-    # terms, e.g. C7 for C7.1, goal 3 for target 3.8), "year:2021", "good-practice:1",
-    # "organisation:<id>" (its lead organisation).
-    facets = models.TextField(blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"search document {self.initiative_id}"
+
+
+class SearchListing(models.Model):
+    """What the in-memory browse index (browse.py) reads of each indexed entry: small rows,
+    apart from the long analysed texts, so that reading them all stays quick."""
+
+    initiative = models.OneToOneField(
+        Initiative, primary_key=True, on_delete=models.CASCADE, related_name="search_listing"
+    )
+    # What the entry is filed under, for facets: "scheme:code" keys (with each term's broader
+    # terms, e.g. C7 for C7.1, goal 3 for target 3.8), "year:2021", "good-practice:1",
+    # "organisation:<id>" (its lead organisation).
+    facets = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True)
+    last_published_at = models.DateTimeField(null=True)
+    # Title sort keys (case-folded) by language.
+    titles = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"search listing {self.initiative_id}"
 
 
 class SearchWord(models.Model):

@@ -22,7 +22,7 @@ SEPARATOR = "0sep0"  # see services.SEPARATOR: never a query term
 
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 # Quotation marks and minus signs as keyboards in the three languages type them.
-_TYPOGRAPHY = str.maketrans({**dict.fromkeys("“”«»„‟″", '"'), "−": "-", "–": "-"})
+_TYPOGRAPHY = str.maketrans({**dict.fromkeys("“”«»„‟″", '"'), "\u2212": "-", "\u2013": "-"})
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from stocktake.initiatives.models import FORMATTED_TEXT_FIELDS, Initiative, Revi
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
 from .analysis import analyze_word, tokenize, written_form
-from .models import SearchChange, SearchDocument, SearchState, SearchWord
+from .models import SearchChange, SearchDocument, SearchListing, SearchState, SearchWord
 
 # Put between values (two titles, two organisation names) and at the end of every column, so
 # that a quoted phrase never runs from one value into the next. No written word looks like it,
@@ -81,7 +81,9 @@ class _Vocabulary:
             self.regions[country].append(f"regions:{region}")
 
 
-def _document(initiative: Initiative, vocabulary: _Vocabulary, words: set) -> SearchDocument:
+def _document(
+    initiative: Initiative, vocabulary: _Vocabulary, words: set
+) -> tuple[SearchDocument, SearchListing]:
     revision = initiative.published_revision
     organisation = initiative.organisation
     title, organisations = _Column(words), _Column(words)
@@ -119,14 +121,21 @@ def _document(initiative: Initiative, vocabulary: _Vocabulary, words: set) -> Se
     if initiative.is_good_practice:
         facets.append("good-practice:1")
     facets.append(f"organisation:{organisation.pk}")
-    return SearchDocument(
+    document = SearchDocument(
         initiative_id=initiative.pk,
         title=str(title),
         organisations=str(organisations),
         labels=str(labels),
         body=str(body),
-        facets=" ".join(dict.fromkeys(facets)),
     )
+    listing = SearchListing(
+        initiative_id=initiative.pk,
+        facets=" ".join(dict.fromkeys(facets)),
+        published_at=initiative.published_at,
+        last_published_at=initiative.last_published_at,
+        titles={language: text.casefold() for language, text in revision.title.items() if text},
+    )
+    return document, listing
 
 
 def _published(ids: list[int]):
@@ -162,10 +171,12 @@ def search_index_entries(*, ids: Iterable[int], vocabulary: _Vocabulary | None =
     ids = list(ids)
     vocabulary = vocabulary or _Vocabulary()
     words: set[tuple[str, str]] = set()
-    documents = [_document(initiative, vocabulary, words) for initiative in _published(ids)]
+    built = [_document(initiative, vocabulary, words) for initiative in _published(ids)]
     # Replace rather than update: the FTS5 triggers then see one delete and one insert per row.
     SearchDocument.objects.filter(initiative_id__in=ids).delete()
-    SearchDocument.objects.bulk_create(documents, batch_size=BATCH_SIZE)
+    SearchListing.objects.filter(initiative_id__in=ids).delete()
+    SearchDocument.objects.bulk_create([document for document, _l in built], batch_size=BATCH_SIZE)
+    SearchListing.objects.bulk_create([listing for _d, listing in built], batch_size=BATCH_SIZE)
     SearchWord.objects.bulk_create(
         [SearchWord(term=term, word=word, length=len(word)) for term, word in words],
         batch_size=BATCH_SIZE,
@@ -176,7 +187,7 @@ def search_index_entries(*, ids: Iterable[int], vocabulary: _Vocabulary | None =
         [SearchChange(version=version, token=token, initiative_id=pk) for pk in ids],
         batch_size=BATCH_SIZE,
     )
-    return len(documents)
+    return len(built)
 
 
 def search_index_update(*, initiative: Initiative) -> None:
@@ -191,6 +202,7 @@ def search_index_rebuild(
     """Rebuild the whole index from the published entries, in one transaction (searches see
     the old index until it commits)."""
     SearchDocument.objects.all().delete()
+    SearchListing.objects.all().delete()
     SearchWord.objects.all().delete()
     ids = list(
         Initiative.objects.filter(status=Status.PUBLISHED, published_revision__isnull=False)

@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 from stocktake.initiatives.demo import load_demo
 from stocktake.initiatives.models import Initiative, RevisionState, RevisionTerm, Status
 from stocktake.initiatives.selectors import initiative_public_list
+from stocktake.search.query import parse_query
+from stocktake.search.selectors import search_browse
 
 pytestmark = pytest.mark.usefixtures("vocabularies")
 
@@ -34,6 +36,15 @@ def test_the_demo_has_sixty_entries_across_fifteen_arab_countries_in_every_state
     assert set(languages) == {"ar", "en", "fr"}
     bilingual = [i for i in initiative_public_list() if len(i.published_revision.summary) > 1]
     assert bilingual
+
+
+def test_the_demo_is_searchable_in_its_backdated_order():
+    load_demo()
+    published = initiative_public_list()
+    result = search_browse(filters={}, with_counts=False)
+    assert result.total == published.count()
+    assert result.ids(0, 20) == list(published.values_list("pk", flat=True)[:20])
+    assert search_browse(query=parse_query("الذكاء الاصطناعي"), filters={}).total > 0
 
 
 def test_loading_the_demo_twice_adds_nothing():
