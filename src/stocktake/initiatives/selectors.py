@@ -12,7 +12,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from stocktake.core.permissions import is_moderator
-from stocktake.search.selectors import search_facet_counts
+from stocktake.search.selectors import facet_terms_by_pk, search_facet_counts
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
 from .models import Initiative, Revision, RevisionState, RevisionTerm, Status, Transition
@@ -82,15 +82,11 @@ LIST_ROW_SCHEMES = ("countries", "wsis-action-lines")
 
 def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> list[Initiative]:
     """These published entries, in this order, with what a list row shows (a page of search
-    or browse results): the classification by country and Action Line only, and the long
-    texts only `with_texts` (for snippets)."""
-    links = (
-        RevisionTerm.objects.filter(term__scheme__identifier__in=LIST_ROW_SCHEMES)
-        .select_related("term__scheme")
-        .only("revision_id", "is_primary", "term__code", "term__labels", "term__sort_order",
-              "term__scheme__identifier", "term__scheme__sort_order")
-        .order_by("term__scheme__sort_order", "term__sort_order")
-    )  # fmt: skip
+    or browse results): the classification by country and Action Line only, with the terms
+    from the process's vocabulary cache, and the long texts only `with_texts` (snippets)."""
+    links = RevisionTerm.objects.filter(term__scheme__identifier__in=LIST_ROW_SCHEMES).only(
+        "revision_id", "term_id", "is_primary"
+    )
     queryset = (
         published_initiatives()
         .filter(pk__in=ids)
@@ -100,6 +96,13 @@ def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> l
     if not with_texts:
         queryset = queryset.defer(*(f"published_revision__{f}" for f in LIST_DEFERRED_FIELDS))
     found = queryset.in_bulk()
+    terms = facet_terms_by_pk()
+    for initiative in found.values():
+        revision_links = list(initiative.published_revision.term_links.all())
+        for link in revision_links:
+            link.term = terms[link.term_id]
+        revision_links.sort(key=lambda link: (link.term.scheme.sort_order, link.term.sort_order))
+        initiative.published_revision._prefetched_objects_cache["term_links"] = revision_links
     return [found[pk] for pk in ids if pk in found]
 
 

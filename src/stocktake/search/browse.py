@@ -13,6 +13,7 @@ those (SearchChange), or everything after a full reindex. Nothing assumes a sing
 
 import threading
 from array import array
+from collections import defaultdict
 from dataclasses import dataclass
 
 from pyroaring import BitMap
@@ -90,11 +91,11 @@ class BrowseIndex:
 
     def _load(self, entries: dict[int, _Entry]) -> None:
         self.entries = entries
-        postings: dict[str, BitMap] = {}
+        members: dict[str, list[int]] = defaultdict(list)
         for pk, entry in entries.items():
             for key in entry.keys:
-                postings.setdefault(key, BitMap()).add(pk)
-        self.postings = postings
+                members[key].append(pk)
+        self.postings = {key: BitMap(pks) for key, pks in members.items()}
         self.everything = BitMap(entries)
 
     def _load_changed(self, old: "BrowseIndex", ids: list[int], entries: dict) -> None:

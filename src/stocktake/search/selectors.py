@@ -180,3 +180,14 @@ def facet_terms() -> dict[tuple[str, str], Term]:
     """The vocabulary terms facets show, by (scheme, code); read once per index state."""
     index = browse_index()
     return _facet_terms(index.version, index.token)
+
+
+def facet_terms_by_pk() -> dict[int, Term]:
+    """The same terms by primary key."""
+    index = browse_index()
+    return _facet_terms_by_pk(index.version, index.token)
+
+
+@lru_cache(maxsize=2)
+def _facet_terms_by_pk(version: int, token: str) -> dict[int, Term]:
+    return {term.pk: term for term in _facet_terms(version, token).values()}
