@@ -207,7 +207,7 @@ class InitiativeSearchApi(APIView):
                 "page": number,
                 "page_size": size,
                 "corrected": result.corrected,
-                "results": [_result(request, entry, query) for entry in entries],
+                "results": [_result(request, entry, result.query) for entry in entries],
                 "facets": _facets(result),
             }
         )

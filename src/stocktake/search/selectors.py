@@ -12,7 +12,7 @@ from stocktake.vocabularies.models import Term
 
 from .analysis import fold, written_form
 from .backends import backend
-from .browse import SORT_ORDERS, browse_index
+from .browse import SORT_ORDERS, BrowseIndex, browse_index
 from .models import SearchWord
 from .query import SearchQuery, with_alternatives
 
@@ -74,6 +74,7 @@ FACETS = (
     "sdg-goals",
     "sdg-targets",
     "gdc-objectives",
+    "wsis-targets",
     "technologies",
     "countries",
     "regions",
@@ -95,6 +96,7 @@ class BrowseResult:
     # {written word: suggested word} when the query found nothing as written and was widened
     # to near spellings of titles' and organisations' words.
     corrected: dict[str, str] = field(default_factory=dict)
+    _index: BrowseIndex | None = field(default=None, repr=False)
     _within: BitMap = field(default_factory=BitMap, repr=False)
     _ranked: list[int] | None = field(default=None, repr=False)
     _sort: str = "updated"
@@ -104,7 +106,7 @@ class BrowseResult:
         """The entries of one page, in the chosen order."""
         if self._ranked is not None:
             return self._ranked[offset : offset + limit]
-        return browse_index().page(
+        return self._index.page(
             self._within, sort=self._sort, language=self._language, offset=offset, limit=limit
         )
 
@@ -154,7 +156,8 @@ def search_browse(
         ranked = ids if sort == "relevance" else None
     within = base & index.matching(filters)
     counts = {
-        facet: index.counts(facet, base & index.matching(filters, skip=facet)) for facet in FACETS
+        facet: index.counts(facet, base & index.matching(filters, skip=facet))
+        for facet in (FACETS if with_counts else ())
     }
     if ranked is not None:
         ranked = [pk for pk in ranked if pk in within]
@@ -163,6 +166,7 @@ def search_browse(
         total=len(within),
         counts=counts,
         corrected=corrected,
+        _index=index,
         _within=within,
         _ranked=ranked,
         _sort=sort,

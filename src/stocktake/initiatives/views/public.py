@@ -432,13 +432,14 @@ def initiative_list_view(request):
     page = _page(request, result, with_texts=bool(query))
     rows = _entry_rows(page)
     if query:
+        terms = result.query.terms  # with the near spellings added, if any were
         for row in rows:
             revision = row["initiative"].published_revision
             row["title"]["html"] = highlight(
-                row["title"]["text"], query.terms, row["title"]["language"], words=200
+                row["title"]["text"], terms, row["title"]["language"], words=200
             )
-            row["snippet"] = _snippet(revision, query.terms)
-    terms = facet_terms()
+            row["snippet"] = _snippet(revision, terms)
+    vocabulary = facet_terms()
     context = {
         "page_obj": page,
         "rows": rows,
@@ -449,9 +450,9 @@ def initiative_list_view(request):
         "broader": []
         if result.total
         else _broader(request, result, filters, good_practice, language),
-        "chips": _chips(request, filters, good_practice, terms),
+        "chips": _chips(request, filters, good_practice, vocabulary),
         "filters": filters,
-        "facets": _facet_menus(request, result.counts, filters, terms),
+        "facets": _facet_menus(request, result.counts, filters, vocabulary),
         "expanded": [facet for facet in request.GET.getlist("all") if facet in FACETS],
         "good_practice": good_practice,
         "sort": sort,

@@ -91,7 +91,7 @@ def test_phrases_and_excluded_words(client):
 def test_a_misspelt_word_finds_the_near_spelling_and_says_so(client):
     entry("Telemedicine for rural clinics")
     html = page(client, q="telemedecine")
-    assert "Telemedicine for rural clinics" in html
+    assert "<mark>Telemedicine</mark> for rural clinics" in html  # the near spelling is marked
     assert "similar spellings are included: <strong>telemedicine</strong>" in html
 
 
