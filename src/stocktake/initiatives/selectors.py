@@ -87,14 +87,21 @@ def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> l
     links = RevisionTerm.objects.filter(term__scheme__identifier__in=LIST_ROW_SCHEMES).only(
         "revision_id", "term_id", "is_primary"
     )
+    # Only the columns a row shows: on SQLite a column stored after the long texts costs a
+    # walk through the row's overflow pages.
+    revision_fields = ["original_language", "title", "summary"]
+    revision_fields += ["description"] if with_texts else []
     queryset = (
         published_initiatives()
         .filter(pk__in=ids)
         .select_related("organisation", "published_revision")
+        .only(
+            "status", "organisation", "published_revision", "is_good_practice", "published_at",
+            "last_published_at", "organisation__names", "organisation__slug",
+            *(f"published_revision__{field}" for field in revision_fields),
+        )
         .prefetch_related(Prefetch("published_revision__term_links", queryset=links))
-    )
-    if not with_texts:
-        queryset = queryset.defer(*(f"published_revision__{f}" for f in LIST_DEFERRED_FIELDS))
+    )  # fmt: skip
     found = queryset.in_bulk()
     terms = facet_terms_by_pk()
     for initiative in found.values():

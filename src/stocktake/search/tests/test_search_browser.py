@@ -57,6 +57,7 @@ def test_search_and_facets_update_in_place_from_the_keyboard(
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server.url}/{language}/initiatives/")
+    page.wait_for_load_state("networkidle")  # htmx and the fonts in place before typing
     assert page.locator(".entry-card").count() == 3
 
     # Facets sit beside the results: on the right in Arabic, on the left in English.
