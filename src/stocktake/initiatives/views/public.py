@@ -5,8 +5,8 @@ entry and moderators also see it before publication (and after withdrawal), with
 saying which state it is in. Contact details and transition notes are for them alone.
 """
 
-import html
 import json
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -16,14 +16,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from stocktake.core.i18n import localized
-from stocktake.core.markup import render_markdown
 from stocktake.core.permissions import is_moderator
 from stocktake.organisations.models import Organisation
 from stocktake.organisations.selectors import is_member, organisation_get
@@ -367,8 +365,16 @@ def _tree_key(term: Term) -> tuple[int, int, int]:
     return (term.sort_order, 0, 0)
 
 
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"[*_`~]+|^[ \t]*(?:#{1,6}|>+|[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
+
+
 def _plain(text: str, formatted: bool) -> str:
-    return html.unescape(strip_tags(render_markdown(text))) if formatted else text
+    """Light formatting dropped, for a snippet (which is escaped when shown): link texts
+    kept, their addresses and the emphasis, heading and quote marks left out."""
+    if not formatted:
+        return text
+    return _MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", text))
 
 
 def _snippet(revision: Revision, terms: set[str]) -> dict | None:

@@ -218,3 +218,16 @@ def test_arabic_search_page_is_right_to_left_and_finds_arabic_forms(client):
     assert '<html lang="ar" dir="rtl">' in html
     assert "<mark>التعليم</mark>" in html
     assert "منصة" in page(client, "/ar/initiatives/", q="منصات")
+
+
+def test_a_snippet_from_formatted_text_shows_the_words_without_the_markup(client):
+    make_published(
+        title={"en": "Rural clinics"},
+        summary={"en": "Clinics in villages."},
+        description={"en": "## Aims\n\nA **telemedicine** [pilot](https://example.org/x) <script>"},
+        **NEUTRAL,
+    )
+    html = page(client, q="telemedicine")
+    snippet = html[html.index("entry-card-snippet") :].split("</p>")[0]
+    assert "Aims\n\nA <mark>telemedicine</mark> pilot &lt;script&gt;" in snippet
+    assert "**" not in snippet and "#" not in snippet and "example.org" not in snippet
