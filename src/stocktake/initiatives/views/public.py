@@ -378,13 +378,21 @@ def _plain(text: str, formatted: bool) -> str:
 
 
 def _snippet(revision: Revision, terms: set[str]) -> dict | None:
-    """The first of summary and description with a matching word, cut around it and marked."""
+    """The first of summary and description with a matching word, cut around it and marked:
+    in the reader's language if it matches there, else in another language it is written in
+    (a search in Arabic shows the Arabic summary of an entry read in English)."""
+    reader = _reader_language()
     for field in ("summary", "description"):
-        text = _text(revision, field)
-        plain = _plain(text["text"], field in FORMATTED_TEXT_FIELDS)
-        marked = highlight(plain, terms, text["language"])
-        if "<mark>" in marked:
-            return {**text, "html": marked}
+        texts = getattr(revision, field) or {}
+        for language in sorted(texts, key=lambda code: code != reader):
+            plain = _plain(texts[language], field in FORMATTED_TEXT_FIELDS)
+            marked = highlight(plain, terms, language)
+            if "<mark>" in marked:
+                return {
+                    "html": marked,
+                    "language": language,
+                    "dir": "rtl" if language_bidi(language) else "ltr",
+                }
     return None
 
 

@@ -231,3 +231,16 @@ def test_a_snippet_from_formatted_text_shows_the_words_without_the_markup(client
     snippet = html[html.index("entry-card-snippet") :].split("</p>")[0]
     assert "Aims\n\nA <mark>telemedicine</mark> pilot &lt;script&gt;" in snippet
     assert "**" not in snippet and "#" not in snippet and "example.org" not in snippet
+
+
+def test_a_search_in_another_language_shows_the_snippet_in_that_language(client):
+    make_published(
+        original_language="ar",
+        title={"ar": "منصة التعليم", "en": "Learning platform"},
+        summary={"ar": "دروس رقمية للمدارس.", "en": "Digital lessons."},
+        description={"ar": "دروس رقمية للمدارس."},
+        **NEUTRAL,
+    )
+    html = page(client, q="للمدارس")
+    assert "Learning platform" in html  # the title in the reader's language
+    assert 'lang="ar" dir="rtl">دروس رقمية <mark>للمدارس</mark>.' in html
