@@ -1,26 +1,28 @@
-"""The two full-text backends. Each turns a SearchQuery into SQL selecting (id, score) of the
-matching entries, higher score first. Terms are analysed already and contain only letters and
-digits, so both render them quoted without further escaping; matching is on whole terms in
-both, which is why they find the same entries.
+"""The two full-text backends. Each turns a SearchQuery into SQL: `matches` selects the ids of
+the matching entries; `ranked_head` the ids of entries with any of the searched words in
+their title or organisation names, best first. Terms are analysed already and contain only
+letters and digits, so both render them quoted without further escaping; matching is on whole
+terms in both, which is why they find the same entries.
 
-Ranking weighs where a term was found: title, then organisations, then vocabulary labels,
-then body texts. The two rank with different formulas (BM25 for FTS5, ts_rank for
-PostgreSQL), so the order of equally relevant entries may differ between them; the set of
-entries found does not.
+Ranking (decisions/0004-search.md): entries with the words in their title or organisation
+names come first, ranked among themselves (BM25 on SQLite, ts_rank on PostgreSQL: the two may
+order them differently); then every other match, most recently updated first. Scoring every
+match of a common word costs a pass over all of them (40 ms for 50,000 matches on SQLite);
+the title and organisation columns are small and few entries match there.
 """
 
 from django.db import connection
 
 from .query import Clause, SearchQuery
 
-# Column weights: title, organisations, labels, body.
-FTS5_WEIGHTS = (10.0, 6.0, 3.0, 1.0)
-# ts_rank takes them in the order D, C, B, A: body, labels, organisations, title.
-TSRANK = "ts_rank('{0.1, 0.3, 0.6, 1.0}'::float4[], vector, q)"
+# BM25 column weights: title, organisations (the other two columns are not ranked).
+FTS5_HEAD_WEIGHTS = "10.0, 6.0, 0.0, 0.0"
+# ts_rank takes them in the order D, C, B, A; the head vector has A (title), B (organisations).
+TSRANK_HEAD = "ts_rank('{0.0, 0.0, 0.6, 1.0}'::float4[], head, q)"
 
 
 class SQLiteBackend:
-    """FTS5: `"term"` and `"phrase of terms"`, OR, AND, NOT."""
+    """FTS5: `"term"` and `"phrase of terms"`, OR, AND, NOT, `{columns} :` filters."""
 
     def _clause(self, clause: Clause) -> str:
         options = ['"' + " ".join(alternative) + '"' for alternative in clause.alternatives]
@@ -33,19 +35,20 @@ class SQLiteBackend:
         required, excluded = query.required, query.excluded
         if not required:
             return (
-                "SELECT initiative_id AS id, 0.0 AS score FROM search_searchdocument "
-                "WHERE initiative_id NOT IN "
-                "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+                "SELECT initiative_id AS id FROM search_searchdocument WHERE initiative_id "
+                "NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
                 [self._any(excluded)],
             )
         expression = " AND ".join(self._clause(clause) for clause in required)
         if excluded:
             expression = f"({expression}) NOT ({self._any(excluded)})"
-        weights = ", ".join(str(weight) for weight in FTS5_WEIGHTS)
+        return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expression]
+
+    def ranked_head(self, query: SearchQuery) -> tuple[str, list]:
         return (
-            f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS score "  # noqa: S608 (constants)
-            "FROM search_fts WHERE search_fts MATCH %s",
-            [expression],
+            "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608 (constants)
+            f"ORDER BY bm25(search_fts, {FTS5_HEAD_WEIGHTS}), rowid DESC",
+            ["{title organisations} : (" + self._any(query.required) + ")"],
         )
 
 
@@ -66,7 +69,7 @@ class PostgreSQLBackend:
         required, excluded = query.required, query.excluded
         if not required:
             return (
-                "SELECT initiative_id AS id, 0.0 AS score FROM search_searchdocument "
+                "SELECT initiative_id AS id FROM search_searchdocument "
                 "WHERE NOT (vector @@ to_tsquery('simple', %s))",
                 [self._any(excluded)],
             )
@@ -74,9 +77,17 @@ class PostgreSQLBackend:
         if excluded:
             expression = f"({expression}) & !({self._any(excluded)})"
         return (
-            f"SELECT initiative_id AS id, {TSRANK} AS score "  # noqa: S608 (constants)
-            "FROM search_searchdocument, to_tsquery('simple', %s) AS q WHERE vector @@ q",
+            "SELECT initiative_id AS id FROM search_searchdocument "
+            "WHERE vector @@ to_tsquery('simple', %s)",
             [expression],
+        )
+
+    def ranked_head(self, query: SearchQuery) -> tuple[str, list]:
+        return (
+            "SELECT initiative_id AS id FROM search_searchdocument, "  # noqa: S608 (constants)
+            "to_tsquery('simple', %s) AS q WHERE head @@ q "
+            f"ORDER BY {TSRANK_HEAD} DESC, initiative_id DESC",
+            [self._any(query.required)],
         )
 
 

@@ -9,13 +9,16 @@ union or intersection of bitmaps and a count is an intersection's size, in micro
 Every process keeps its own copy and checks, once per request, the index version in the
 database (SearchState): when another process has indexed entries since, it re-reads just
 those (SearchChange), or everything after a full reindex. Nothing assumes a single process.
+A built index is never changed: a refresh makes a new one, so a request reading one is never
+disturbed by another replacing it.
 """
 
+import json
 import threading
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass
 
+from django.db import connection
 from pyroaring import BitMap
 
 from stocktake.core.i18n import fallback_chain
@@ -23,51 +26,42 @@ from stocktake.core.i18n import fallback_chain
 from .models import SearchChange, SearchListing, SearchState
 
 SORT_ORDERS = ("updated", "newest", "title")
+_EMPTY = BitMap()
 
 
-@dataclass
-class _Entry:
-    keys: tuple[str, ...]
-    published_at: float
-    last_published_at: float
-    titles: dict[str, str]
-
-
-def _entries(ids: list[int] | None = None) -> dict[int, _Entry]:
-    """What the browse index needs of each indexed entry (all, or these)."""
+def _listings(ids: list[int] | None = None):
+    """(id, facet keys, first published, last published, title keys) of indexed entries (all,
+    or these), read without the ORM's per-value conversions: at 100,000 rows they would cost
+    more than the read."""
     queryset = SearchListing.objects.all()
     if ids is not None:
         queryset = queryset.filter(initiative_id__in=ids)
-    rows = queryset.values_list(
-        "initiative_id", "facets", "published_at", "last_published_at", "titles"
-    )
-    return {
-        pk: _Entry(
-            keys=tuple(facets.split()),
-            published_at=published.timestamp() if published else 0.0,
-            last_published_at=updated.timestamp() if updated else 0.0,
-            titles=titles if isinstance(titles, dict) else {},
-        )
-        for pk, facets, published, updated, titles in rows.iterator(chunk_size=5000)
-    }
+    sql, params = queryset.values_list(
+        "initiative_id", "facets", "published", "last_published", "titles"
+    ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
 
 
 class BrowseIndex:
     def __init__(self):
         self.version, self.token = -1, ""
-        self.entries: dict[int, _Entry] = {}
-        self.postings: dict[str, BitMap] = {}
+        # {facet: {value: entries}}: "countries" → "EG" → bitmap.
+        self.facets: dict[str, dict[str, BitMap]] = {}
         self.everything = BitMap()
+        self.published: dict[int, int] = {}  # microseconds since the epoch
+        self.updated: dict[int, int] = {}
+        self.titles: dict[int, str] = {}  # title keys by language, as stored (JSON)
         # Sort orders, computed on first use (the only state added after building).
-        self._orders: dict[str, list[int]] = {}
-        self._positions: dict[str, array] = {}
+        self._orders: dict[str, tuple[list[int], array]] = {}
 
     # --- keeping current ----------------------------------------------------------------
 
     def refreshed(self) -> "BrowseIndex":
         """This index if it is current with the database (one query to tell), else a new one
-        that is: built from this one and the entries changed since, or read whole. An index
-        is never changed once built, so a request can read one while another replaces it."""
+        that is: built from this one and the entries changed since, or read whole."""
         state = SearchState.objects.filter(pk=1).values_list("version", "token", "rebuilt_at")
         version, token, rebuilt_at = state.first() or (0, "", 0)
         if (version, token) == (self.version, self.token):
@@ -82,45 +76,49 @@ class BrowseIndex:
                 changes = None
         fresh = BrowseIndex()
         if changes is None:
-            fresh._load(_entries())
+            fresh._load()
         else:
-            ids = list({pk for v, _t, pk in changes if v > self.version})
-            fresh._load_changed(self, ids, _entries(ids))
+            fresh._load_changed(self, list({pk for v, _t, pk in changes if v > self.version}))
         fresh.version, fresh.token = version, token
         return fresh
 
-    def _load(self, entries: dict[int, _Entry]) -> None:
-        self.entries = entries
-        members: dict[str, list[int]] = defaultdict(list)
-        for pk, entry in entries.items():
-            for key in entry.keys:
+    def _add(self, rows, members: dict[str, list[int]]) -> None:
+        for pk, facets, published, updated, titles in rows:
+            self.published[pk], self.updated[pk], self.titles[pk] = published, updated, titles
+            for key in facets.split():
                 members[key].append(pk)
-        self.postings = {key: BitMap(pks) for key, pks in members.items()}
-        self.everything = BitMap(entries)
 
-    def _load_changed(self, old: "BrowseIndex", ids: list[int], entries: dict) -> None:
-        """`old` with these entries replaced (or removed); bitmaps copied where they change."""
-        self.entries = dict(old.entries)
-        self.postings = dict(old.postings)
-        self.everything = BitMap(old.everything)
-        copied: set[str] = set()
+    def _load(self) -> None:
+        members: dict[str, list[int]] = defaultdict(list)
+        self._add(_listings(), members)
+        for key, pks in members.items():
+            facet, _colon, value = key.partition(":")
+            self.facets.setdefault(facet, {})[value] = BitMap(pks)
+        self.everything = BitMap(self.published)
 
-        def posting(key: str) -> BitMap:
-            if key not in copied:
-                self.postings[key] = BitMap(self.postings.get(key, ()))
-                copied.add(key)
-            return self.postings[key]
-
+    def _load_changed(self, old: "BrowseIndex", ids: list[int]) -> None:
+        """`old` with these entries re-read (or removed); bitmaps copied where they change."""
+        self.published, self.updated = dict(old.published), dict(old.updated)
+        self.titles = dict(old.titles)
+        self.everything = BitMap(old.everything) - BitMap(ids)
         for pk in ids:
-            previous = self.entries.pop(pk, None)
-            self.everything.discard(pk)
-            for key in previous.keys if previous else ():
-                posting(key).discard(pk)
-            if new := entries.get(pk):
-                self.entries[pk] = new
-                self.everything.add(pk)
-                for key in new.keys:
-                    posting(key).add(pk)
+            for data in (self.published, self.updated, self.titles):
+                data.pop(pk, None)
+        changed = BitMap(ids)
+        self.facets = {
+            facet: {
+                value: (posting - changed) if posting.intersect(changed) else posting
+                for value, posting in values.items()
+            }
+            for facet, values in old.facets.items()
+        }
+        members: dict[str, list[int]] = defaultdict(list)
+        self._add(_listings(ids), members)
+        for key, pks in members.items():
+            facet, _colon, value = key.partition(":")
+            values = self.facets.setdefault(facet, {})
+            values[value] = values.get(value, _EMPTY) | BitMap(pks)
+        self.everything |= BitMap(pk for pk in ids if pk in self.published)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -131,42 +129,36 @@ class BrowseIndex:
         for facet, values in filters.items():
             if facet == skip or not values:
                 continue
-            union = BitMap.union(*(self.postings.get(f"{facet}:{v}", BitMap()) for v in values))
-            result = result & union
+            postings = self.facets.get(facet, {})
+            result = result & BitMap.union(*(postings.get(v, _EMPTY) for v in values))
         return result
 
     def counts(self, facet: str, within: BitMap) -> dict[str, int]:
         """{value: entries of `within` filed under it} for one facet, values with none left out."""
-        prefix = f"{facet}:"
         counts = {}
-        for key, posting in self.postings.items():
-            if key.startswith(prefix):
-                count = posting.intersection_cardinality(within)
-                if count:
-                    counts[key[len(prefix) :]] = count
+        for value, posting in self.facets.get(facet, {}).items():
+            if count := posting.intersection_cardinality(within):
+                counts[value] = count
         return counts
 
     def _order(self, sort: str, language: str) -> tuple[list[int], array]:
         name = f"title:{language}" if sort == "title" else sort
         if name not in self._orders:
-            entries = self.entries
             if sort == "title":
                 chain = fallback_chain(language)
-
-                def key(pk):
-                    titles = entries[pk].titles
-                    return (next((titles[c] for c in chain if titles.get(c)), ""), pk)
-
-                order = sorted(entries, key=key)
-            elif sort == "newest":
-                order = sorted(entries, key=lambda pk: (-entries[pk].published_at, -pk))
+                keys = {}
+                for pk, stored in self.titles.items():
+                    titles = json.loads(stored) if isinstance(stored, str) else stored
+                    keys[pk] = next((titles[c] for c in chain if titles.get(c)), "")
+                order = sorted(keys, key=lambda pk: (keys[pk], pk))
             else:
-                order = sorted(entries, key=lambda pk: (-entries[pk].last_published_at, -pk))
-            positions = array("l", [0]) * ((max(entries) + 1) if entries else 1)
+                dates = self.published if sort == "newest" else self.updated
+                order = sorted(dates, key=lambda pk: (dates[pk] or 0, pk), reverse=True)
+            positions = array("l", [0]) * ((max(order) + 1) if order else 1)
             for position, pk in enumerate(order):
                 positions[pk] = position
-            self._orders[name], self._positions[name] = order, positions
-        return self._orders[name], self._positions[name]
+            self._orders[name] = order, positions
+        return self._orders[name]
 
     def page(self, within: BitMap, *, sort: str, language: str, offset: int, limit: int):
         """Ids of `within` in the sort order, from `offset`, at most `limit`."""

@@ -37,8 +37,10 @@ class SearchListing(models.Model):
     # terms, e.g. C7 for C7.1, goal 3 for target 3.8), "year:2021", "good-practice:1",
     # "organisation:<id>" (its lead organisation).
     facets = models.TextField(blank=True)
-    published_at = models.DateTimeField(null=True)
-    last_published_at = models.DateTimeField(null=True)
+    # When first and last published, in microseconds since the epoch (integers read back
+    # the same on both databases, with no conversion).
+    published = models.BigIntegerField(null=True)
+    last_published = models.BigIntegerField(null=True)
     # Title sort keys (case-folded) by language.
     titles = models.JSONField(default=dict)
 

@@ -88,6 +88,41 @@ FACETS = (
 SORTS = ("relevance", *SORT_ORDERS)
 
 
+def _ids(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _matches(query: SearchQuery) -> list[int]:
+    """The ids of every entry matching the query."""
+    return _ids(*backend().matches(query))
+
+
+def _ranked(query: SearchQuery, within: BitMap, index: BrowseIndex) -> "_Ranking":
+    """`within` (the matches, filtered) in order of relevance: entries with the words in
+    their title or organisation names first, best first; then the others, most recently
+    updated first."""
+    head = [pk for pk in _ids(*backend().ranked_head(query)) if pk in within]
+    return _Ranking(head=head, rest=within - BitMap(head), index=index)
+
+
+@dataclass
+class _Ranking:
+    head: list[int]
+    rest: BitMap
+    index: BrowseIndex
+
+    def page(self, offset: int, limit: int) -> list[int]:
+        ids = self.head[offset : offset + limit]
+        if len(ids) < limit:
+            rest_offset = max(0, offset - len(self.head))
+            ids += self.index.page(
+                self.rest, sort="updated", language="", offset=rest_offset, limit=limit - len(ids)
+            )
+        return ids
+
+
 @dataclass
 class BrowseResult:
     query: SearchQuery
@@ -98,26 +133,17 @@ class BrowseResult:
     corrected: dict[str, str] = field(default_factory=dict)
     _index: BrowseIndex | None = field(default=None, repr=False)
     _within: BitMap = field(default_factory=BitMap, repr=False)
-    _ranked: list[int] | None = field(default=None, repr=False)
+    _ranking: _Ranking | None = field(default=None, repr=False)
     _sort: str = "updated"
     _language: str = "en"
 
     def ids(self, offset: int, limit: int) -> list[int]:
         """The entries of one page, in the chosen order."""
-        if self._ranked is not None:
-            return self._ranked[offset : offset + limit]
+        if self._ranking is not None:
+            return self._ranking.page(offset, limit)
         return self._index.page(
             self._within, sort=self._sort, language=self._language, offset=offset, limit=limit
         )
-
-
-def _matches(query: SearchQuery, *, ranked: bool) -> list[int]:
-    sql, params = backend().matches(query)
-    order = " ORDER BY score DESC, id DESC" if ranked else ""
-    with connection.cursor() as cursor:
-        # The backend's own SQL, with the query text as a parameter.
-        cursor.execute(f"SELECT id FROM ({sql}) AS matches{order}", params)  # noqa: S608
-        return [row[0] for row in cursor.fetchall()]
 
 
 def search_browse(
@@ -144,23 +170,20 @@ def search_browse(
     query = query or SearchQuery(text="")
     corrected: dict[str, str] = {}
     base = index.everything
-    ranked = None
     if query:
-        ids = _matches(query, ranked=sort == "relevance")
+        ids = _matches(query)
         if not ids and query.required:
             widened = search_corrected(query)
             if widened:
                 query, corrected = widened
-                ids = _matches(query, ranked=sort == "relevance")
+                ids = _matches(query)
         base = base & BitMap(ids)
-        ranked = ids if sort == "relevance" else None
     within = base & index.matching(filters)
+    ranking = _ranked(query, within, index) if sort == "relevance" and query.required else None
     counts = {
         facet: index.counts(facet, base & index.matching(filters, skip=facet))
         for facet in (FACETS if with_counts else ())
     }
-    if ranked is not None:
-        ranked = [pk for pk in ranked if pk in within]
     return BrowseResult(
         query=query,
         total=len(within),
@@ -168,7 +191,7 @@ def search_browse(
         corrected=corrected,
         _index=index,
         _within=within,
-        _ranked=ranked,
+        _ranking=ranking,
         _sort=sort,
         _language=language,
     )

@@ -131,11 +131,15 @@ def _document(
     listing = SearchListing(
         initiative_id=initiative.pk,
         facets=" ".join(dict.fromkeys(facets)),
-        published_at=initiative.published_at,
-        last_published_at=initiative.last_published_at,
+        published=_microseconds(initiative.published_at),
+        last_published=_microseconds(initiative.last_published_at),
         titles={language: text.casefold() for language, text in revision.title.items() if text},
     )
     return document, listing
+
+
+def _microseconds(moment) -> int | None:
+    return None if moment is None else round(moment.timestamp() * 1_000_000)
 
 
 def _published(ids: list[int]):

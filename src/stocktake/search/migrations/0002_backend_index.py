@@ -1,6 +1,7 @@
 """The full-text index for the database in use: an FTS5 table kept in step with
-search_searchdocument by triggers (SQLite), or a weighted tsvector column with a GIN index
-(PostgreSQL). Both read the same analysed columns, so both match the same entries."""
+search_searchdocument by triggers (SQLite), or weighted tsvector columns with GIN indexes
+(PostgreSQL): one of every column for matching, one of the title and organisation names for
+ranking. Both read the same analysed columns, so both match the same entries."""
 
 from django.db import migrations
 
@@ -38,8 +39,15 @@ POSTGRESQL_FORWARD = [
         || setweight(to_tsvector('simple'::regconfig, labels), 'C')
         || setweight(to_tsvector('simple'::regconfig, body), 'D')) STORED""",
     "CREATE INDEX search_document_vector_idx ON search_searchdocument USING gin (vector)",
+    # Title and organisation names alone, for ranking (small, so ts_rank reads little).
+    """ALTER TABLE search_searchdocument ADD COLUMN head tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, title), 'A')
+        || setweight(to_tsvector('simple'::regconfig, organisations), 'B')) STORED""",
+    "CREATE INDEX search_document_head_idx ON search_searchdocument USING gin (head)",
 ]
 POSTGRESQL_BACKWARD = [
+    "DROP INDEX IF EXISTS search_document_head_idx",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS head",
     "DROP INDEX IF EXISTS search_document_vector_idx",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS vector",
 ]
