@@ -9,10 +9,12 @@ single runs.
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,23 +37,29 @@ def measure(client, paths: list[str], repeat: int) -> list[float]:
     return timings
 
 
-def report(client, connection, capture, pages, repeat: int) -> None:
+def row(name: str, timings: list[float], floor: float, queries: str) -> None:
+    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+    throughput = 1000 / statistics.mean(timings)
+    print(f"{name:<28}{p50:>9.2f}{p95:>9.2f}{throughput:>9.0f}{queries:>9}{p50 / floor:>10.1f}x")
+
+
+def report(client, connection, capture, pages, repeat: int, *, pooled: str = "") -> None:
     """Print p50/p95, throughput and queries per page, beside the trivial page (the floor)
-    measured again in the same breath, so each ratio compares like with like."""
+    measured again in the same breath, so each ratio compares like with like; with `pooled`,
+    a last row of every request above taken together (a query mix)."""
     print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'queries':>9}{'p50/floor':>11}")
     floor = statistics.median(measure(client, ["/health/"], repeat))
     print(f"{'trivial page (floor)':<28}{floor:>9.2f}{'':>9}{'':>9}{0:>9}{1:>10.1f}x")
+    everything = []
     for name, paths in pages:
         paths = [paths] if isinstance(paths, str) else paths
         timings = measure(client, paths, repeat)
+        everything += timings
         with capture(connection) as queries:
             client.get(paths[0])
-        p50, p95 = statistics.median(timings), percentile(timings, 0.95)
-        throughput = 1000 / statistics.mean(timings)
-        print(
-            f"{name:<28}{p50:>9.2f}{p95:>9.2f}{throughput:>9.0f}"
-            f"{len(queries):>9}{p50 / floor:>10.1f}x"
-        )
+        row(name, timings, floor, str(len(queries)))
+    if pooled:
+        row(pooled, everything, floor, "")
 
 
 def index_size(connection) -> str:
@@ -103,6 +111,7 @@ def main() -> None:
         help="entry counts to measure the entry pages at (comma-separated, ascending)",
     )
     parser.add_argument("--postgres", metavar="URL", help="a scratch PostgreSQL database URL")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite database")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="stocktake-bench-"))
@@ -183,10 +192,18 @@ def main() -> None:
         )
         started = time.perf_counter()
         BrowseIndex().refreshed()
+        load_seconds = time.perf_counter() - started
+        tracemalloc.start()
+        kept = BrowseIndex().refreshed()
+        kept._order("updated", "en"), kept._order("title", "en")
+        index_mib = tracemalloc.get_traced_memory()[0] / 2**20
+        tracemalloc.stop()
+        del kept
         print(
-            f"Search at {size} entries — index: {index_size(connection)}; "
-            f"browse index loaded whole in {time.perf_counter() - started:.2f} s"
+            f"Search at {size} entries — index: {index_size(connection)}; browse index "
+            f"loaded whole in {load_seconds:.2f} s, {index_mib:.0f} MiB with two sort orders"
         )
+        # The query mix of the search issue, on the pages people use, then taken together.
         report(
             client,
             connection,
@@ -197,16 +214,29 @@ def main() -> None:
                 ("search: a phrase", '/en/initiatives/?q="artificial+intelligence"'),
                 ("search: Arabic", "/ar/initiatives/?q=والتعليم+الرقمية"),
                 ("search: French", "/fr/initiatives/?q=données+santé"),
-                ("search: misspelt", "/en/initiatives/?q=cybersecurty"),
                 ("two facets combined", "/en/initiatives/?wsis-action-lines=C7.1&countries=EG"),
-                ("search and two facets", "/en/initiatives/?q=health&sdg-goals=3&countries=EG"),
                 ("facet counts alone (API)", "/api/v1/initiatives/facets/?q=health"),
+            ],
+            args.scale_repeat,
+            pooled="query mix, all of the above",
+        )
+        report(
+            client,
+            connection,
+            CaptureQueriesContext,
+            [
+                ("search: misspelt", "/en/initiatives/?q=cybersecurty"),
+                ("search and two facets", "/en/initiatives/?q=health&sdg-goals=3&countries=EG"),
+                ("search, page 10", "/en/initiatives/?q=health&page=10"),
                 ("search API, one word", "/api/v1/initiatives/?q=health"),
+                ("search API, Arabic", "/api/v1/initiatives/?q=الصحة"),
             ],
             args.scale_repeat,
         )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak memory (max RSS): {peak_mib:.0f} MiB")
+    if not args.keep:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

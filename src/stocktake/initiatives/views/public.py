@@ -377,17 +377,24 @@ def _plain(text: str, formatted: bool) -> str:
     return _MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", text))
 
 
+# A snippet is looked for in the first part of a long text only: enough to show why an entry
+# matched, without reading every word of every text of a page of results.
+SNIPPET_SCOPE = 1500
+
+
 def _snippet(revision: Revision, terms: set[str]) -> dict | None:
     """The first of summary and description with a matching word, cut around it and marked:
-    in the reader's language if it matches there, else in another language it is written in
-    (a search in Arabic shows the Arabic summary of an entry read in English)."""
-    reader = _reader_language()
-    for field in ("summary", "description"):
-        texts = getattr(revision, field) or {}
-        for language in sorted(texts, key=lambda code: code != reader):
-            plain = _plain(texts[language], field in FORMATTED_TEXT_FIELDS)
+    in the language shown if it matches there, else in the entry's original language (a search
+    in Arabic shows the Arabic summary of an entry read in English)."""
+    shown = entry_text(revision, "summary")["language"]
+    for language in dict.fromkeys((shown, revision.original_language)):
+        for field in ("summary", "description"):
+            text = (getattr(revision, field) or {}).get(language) or ""
+            plain = _plain(text[:SNIPPET_SCOPE], field in FORMATTED_TEXT_FIELDS)
             marked = highlight(plain, terms, language)
             if "<mark>" in marked:
+                if len(text) > SNIPPET_SCOPE and not marked.endswith("…"):
+                    marked = mark_safe(f"{marked}…")  # noqa: S308 (marked is escaped)
                 return {
                     "html": marked,
                     "language": language,

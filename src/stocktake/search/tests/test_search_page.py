@@ -244,3 +244,11 @@ def test_a_search_in_another_language_shows_the_snippet_in_that_language(client)
     html = page(client, q="للمدارس")
     assert "Learning platform" in html  # the title in the reader's language
     assert 'lang="ar" dir="rtl">دروس رقمية <mark>للمدارس</mark>.' in html
+
+
+def test_a_snippet_of_a_long_text_is_cut_and_says_so(client):
+    words = " ".join(["lorem"] * 30)
+    entry("Rural clinics", f"{words} telemedicine {words} " + "ipsum " * 400)
+    snippet = page(client, q="telemedicine").split("entry-card-snippet")[1].split("</p>")[0]
+    assert "<mark>telemedicine</mark>" in snippet
+    assert snippet.startswith('" lang="en" dir="ltr">…') and snippet.endswith("…")
