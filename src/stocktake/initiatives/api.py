@@ -12,14 +12,19 @@ from rest_framework.views import APIView
 from stocktake.core.i18n import localized
 from stocktake.search.highlight import highlight
 from stocktake.search.query import MAX_QUERY_LENGTH, parse_query
-from stocktake.search.selectors import FACETS, SORTS, facet_terms, search_browse
+from stocktake.search.selectors import (
+    FACETS,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES_PER_FACET,
+    SORTS,
+    facet_terms,
+    search_browse,
+)
 from stocktake.vocabularies.api import ProblemSerializer
 
 from .selectors import initiative_public_in_order, terms_of
 
 MAX_PAGE_SIZE = 100
-MAX_VALUES_PER_FACET = 30
-CODE_MAX_LENGTH = 32
 
 
 class SearchParameters(serializers.Serializer):
@@ -48,10 +53,10 @@ def _read(request) -> tuple[dict, dict[str, list[str]]]:
     filters, errors = {}, {}
     for facet in FACETS:
         codes = [code.strip() for code in request.query_params.getlist(facet) if code.strip()]
-        if len(codes) > MAX_VALUES_PER_FACET or any(len(c) > CODE_MAX_LENGTH for c in codes):
+        if len(codes) > MAX_VALUES_PER_FACET or any(len(c) > MAX_VALUE_LENGTH for c in codes):
             errors[facet] = [
                 _("Give at most %(count)d codes of at most %(length)d characters.")
-                % {"count": MAX_VALUES_PER_FACET, "length": CODE_MAX_LENGTH}
+                % {"count": MAX_VALUES_PER_FACET, "length": MAX_VALUE_LENGTH}
             ]
         elif codes:
             filters[facet] = list(dict.fromkeys(codes))

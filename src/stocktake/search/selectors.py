@@ -86,6 +86,9 @@ FACETS = (
     "year",
 )
 SORTS = ("relevance", *SORT_ORDERS)
+# Bounds on what a request may ask for: values per facet, and a value's length.
+MAX_VALUES_PER_FACET = 30
+MAX_VALUE_LENGTH = 32
 
 
 def _ids(sql: str, params: list) -> list[int]:

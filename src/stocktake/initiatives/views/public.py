@@ -27,7 +27,13 @@ from stocktake.organisations.models import Organisation
 from stocktake.organisations.selectors import is_member, organisation_get
 from stocktake.search.highlight import highlight
 from stocktake.search.query import parse_query
-from stocktake.search.selectors import FACETS, facet_terms, search_browse
+from stocktake.search.selectors import (
+    FACETS,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES_PER_FACET,
+    facet_terms,
+    search_browse,
+)
 from stocktake.vocabularies.models import Term
 from stocktake.vocabularies.selectors import term_get
 
@@ -61,8 +67,6 @@ PAGE_SIZE = 20
 SCHEME_LABELS = {scheme: FIELD_LABELS[field] for field, scheme in TERM_FIELDS.items()}
 # Schemes whose codes mean something to readers ("C7.1", "9.c"): shown beside the label.
 CODED_SCHEMES = {"wsis-action-lines", "sdg-goals", "sdg-targets", "gdc-objectives", "wsis-targets"}
-MAX_CODES_PER_SCHEME = 30
-CODE_MAX_LENGTH = 32
 SORTS = {
     "relevance": gettext_lazy("Relevance"),
     "updated": gettext_lazy("Recently updated"),
@@ -234,8 +238,8 @@ def _filters(request) -> dict[str, list[str]]:
     """{facet: [values]} from the query string; unknown codes are kept (they match nothing)."""
     filters = {}
     for facet in FACETS:
-        codes = [code.strip()[:CODE_MAX_LENGTH] for code in request.GET.getlist(facet)]
-        codes = list(dict.fromkeys(code for code in codes if code))[:MAX_CODES_PER_SCHEME]
+        codes = [code.strip()[:MAX_VALUE_LENGTH] for code in request.GET.getlist(facet)]
+        codes = list(dict.fromkeys(code for code in codes if code))[:MAX_VALUES_PER_FACET]
         if codes:
             filters[facet] = codes
     return filters
