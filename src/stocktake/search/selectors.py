@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import connection
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -97,17 +97,40 @@ def _ids(sql: str, params: list) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _matches(query: SearchQuery) -> list[int]:
-    """The ids of every entry matching the query."""
-    return _ids(*backend().matches(query))
+# The matches of recent searches, per process and per index state (a new state misses, so
+# nothing stale is served): typing, ticking facets and paging ask for the same words again
+# and again, and a common word matches tens of thousands of entries.
+MATCH_CACHE_SIZE = 128
+
+
+@lru_cache(maxsize=MATCH_CACHE_SIZE)
+def _cached_matches(state: tuple[int, str], query: SearchQuery) -> FrozenBitMap:
+    return FrozenBitMap(_ids(*backend().matches(query)))
+
+
+@lru_cache(maxsize=MATCH_CACHE_SIZE)
+def _cached_head(state: tuple[int, str], query: SearchQuery) -> tuple[int, ...]:
+    return tuple(_ids(*backend().ranked_head(query)))
+
+
+def _matches(query: SearchQuery, index: BrowseIndex) -> FrozenBitMap:
+    """Every entry matching the query."""
+    return _cached_matches((index.version, index.token), query)
 
 
 def _ranked(query: SearchQuery, within: BitMap, index: BrowseIndex) -> "_Ranking":
     """`within` (the matches, filtered) in order of relevance: entries with the words in
     their title or organisation names first, best first; then the others, most recently
     updated first."""
-    head = [pk for pk in _ids(*backend().ranked_head(query)) if pk in within]
+    ranked = _cached_head((index.version, index.token), query)
+    head = [pk for pk in ranked if pk in within]
     return _Ranking(head=head, rest=within - BitMap(head), index=index)
+
+
+def search_cache_clear() -> None:
+    """Forget the cached matches (benchmarks measuring searches afresh)."""
+    _cached_matches.cache_clear()
+    _cached_head.cache_clear()
 
 
 @dataclass
@@ -174,13 +197,13 @@ def search_browse(
     corrected: dict[str, str] = {}
     base = index.everything
     if query:
-        ids = _matches(query)
-        if not ids and query.required:
+        matched = _matches(query, index)
+        if not matched and query.required:
             widened = search_corrected(query)
             if widened:
                 query, corrected = widened
-                ids = _matches(query)
-        base = base & BitMap(ids)
+                matched = _matches(query, index)
+        base = base & matched
     within = base & index.matching(filters)
     ranking = _ranked(query, within, index) if sort == "relevance" and query.required else None
     counts = {
