@@ -84,9 +84,9 @@ def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> l
     """These published entries, in this order, with what a list row shows (a page of search
     or browse results): the classification by country and Action Line only, with the terms
     from the process's vocabulary cache, and the long texts only `with_texts` (snippets)."""
-    links = RevisionTerm.objects.filter(term__scheme__identifier__in=LIST_ROW_SCHEMES).only(
-        "revision_id", "term_id", "is_primary"
-    )
+    # All the links of these revisions (by the revision index: filtering by scheme in SQL
+    # would have the database walk the term index over every entry), sorted out below.
+    links = RevisionTerm.objects.only("revision_id", "term_id", "is_primary")
     # Only the columns a row shows: on SQLite a column stored after the long texts costs a
     # walk through the row's overflow pages.
     revision_fields = ["original_language", "title", "summary"]
@@ -94,6 +94,7 @@ def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> l
     queryset = (
         published_initiatives()
         .filter(pk__in=ids)
+        .order_by()  # put in order below; an ORDER BY would have SQLite walk a date index
         .select_related("organisation", "published_revision")
         .only(
             "status", "organisation", "published_revision", "is_good_practice", "published_at",
@@ -105,7 +106,11 @@ def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> l
     found = queryset.in_bulk()
     terms = facet_terms_by_pk()
     for initiative in found.values():
-        revision_links = list(initiative.published_revision.term_links.all())
+        revision_links = [
+            link
+            for link in initiative.published_revision.term_links.all()
+            if link.term_id in terms and terms[link.term_id].scheme.identifier in LIST_ROW_SCHEMES
+        ]
         for link in revision_links:
             link.term = terms[link.term_id]
         revision_links.sort(key=lambda link: (link.term.scheme.sort_order, link.term.sort_order))

@@ -105,7 +105,12 @@ MATCH_CACHE_SIZE = 128
 
 @lru_cache(maxsize=MATCH_CACHE_SIZE)
 def _cached_matches(state: tuple[int, str], query: SearchQuery) -> FrozenBitMap:
-    return FrozenBitMap(_ids(*backend().matches(query)))
+    search = backend()
+    sql, params = search.matches(query)
+    with connection.cursor() as cursor:
+        cursor.execute(search.concatenated_ids.format(sql), params)
+        ids = cursor.fetchone()[0]
+    return FrozenBitMap(map(int, ids.split(",")) if ids else ())
 
 
 @lru_cache(maxsize=MATCH_CACHE_SIZE)
