@@ -47,6 +47,13 @@ import Stemmer
 
 LANGUAGES = ("ar", "en", "fr")
 
+# Put between values (two titles, two organisation names) and at the end of every column, so
+# that a quoted phrase never runs from one value into the next. No written word looks like it,
+# and the query parser drops it.
+SEPARATOR = "0sep0"
+# Joins two adjacent terms into one word pair (never part of a term).
+PAIR = "|"
+
 # --- Normalisation -------------------------------------------------------------------------
 
 _DELETED = (

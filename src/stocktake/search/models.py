@@ -20,6 +20,10 @@ class SearchDocument(models.Model):
     organisations = models.TextField(blank=True)
     labels = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    # PostgreSQL only: every two adjacent terms ("artifici|intellig"), so that a phrase is
+    # found by its word pairs in a GIN index rather than by re-reading every candidate's
+    # positions (docs/decisions/0004-search.md). SQLite's FTS5 keeps positions in its index.
+    pairs = models.TextField(blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

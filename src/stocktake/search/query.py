@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice, product
 
-from .analysis import query_alternatives, tokenize
+from .analysis import SEPARATOR, query_alternatives, tokenize
 
 MAX_QUERY_LENGTH = 300
 MAX_CLAUSES = 12
 # A phrase of words with several possible forms expands to every combination; beyond this
 # many the rarest combinations are dropped.
 MAX_PHRASE_VARIANTS = 16
-SEPARATOR = "0sep0"  # see services.SEPARATOR: never a query term
 
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 # Quotation marks and minus signs as keyboards in the three languages type them.

@@ -5,20 +5,17 @@ moment it is withdrawn or archived (the index is rows in the same database)."""
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 
 from stocktake.initiatives.models import FORMATTED_TEXT_FIELDS, Initiative, RevisionTerm, Status
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
-from .analysis import analyze_word, tokenize, written_form
+from .analysis import PAIR, SEPARATOR, analyze_word, tokenize, written_form
 from .models import SearchChange, SearchDocument, SearchListing, SearchState, SearchWord
 
-# Put between values (two titles, two organisation names) and at the end of every column, so
-# that a quoted phrase never runs from one value into the next. No written word looks like it,
-# and the query parser drops it.
-SEPARATOR = "0sep0"
 BODY_FIELDS = ("summary", *FORMATTED_TEXT_FIELDS)
 BATCH_SIZE = 500
 DESCRIBED_SCHEMES = {"wsis-action-lines"}
@@ -48,6 +45,15 @@ class _Column:
     def add_texts(self, texts: dict[str, str]) -> None:
         for language, text in (texts or {}).items():
             self.add(text, language)
+
+    def pairs(self) -> set[str]:
+        """Each two terms written one after the other ("artifici|intellig")."""
+        terms = self.terms
+        return {
+            f"{first}{PAIR}{second}"
+            for first, second in pairwise(terms)
+            if SEPARATOR not in (first, second)
+        }
 
     def __str__(self) -> str:
         return " ".join(self.terms)
@@ -127,6 +133,11 @@ def _document(
         organisations=str(organisations),
         labels=str(labels),
         body=str(body),
+        pairs=" ".join(
+            sorted(set().union(*(c.pairs() for c in (title, organisations, labels, body))))
+        )
+        if connection.vendor == "postgresql"
+        else "",
     )
     listing = SearchListing(
         initiative_id=initiative.pk,

@@ -44,8 +44,14 @@ POSTGRESQL_FORWARD = [
         setweight(to_tsvector('simple'::regconfig, title), 'A')
         || setweight(to_tsvector('simple'::regconfig, organisations), 'B')) STORED""",
     "CREATE INDEX search_document_head_idx ON search_searchdocument USING gin (head)",
+    # Word pairs as whole lexemes (no parser: "|" stays inside), for phrases.
+    """ALTER TABLE search_searchdocument ADD COLUMN pair_vector tsvector GENERATED ALWAYS AS (
+        array_to_tsvector(string_to_array(pairs, ' '))) STORED""",
+    "CREATE INDEX search_document_pairs_idx ON search_searchdocument USING gin (pair_vector)",
 ]
 POSTGRESQL_BACKWARD = [
+    "DROP INDEX IF EXISTS search_document_pairs_idx",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS pair_vector",
     "DROP INDEX IF EXISTS search_document_head_idx",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS head",
     "DROP INDEX IF EXISTS search_document_vector_idx",
