@@ -13,7 +13,7 @@ the title and organisation columns are small and few entries match there.
 
 from itertools import pairwise
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .analysis import PAIR
 from .query import Clause, SearchQuery
@@ -29,6 +29,11 @@ class SQLiteBackend:
 
     # Ids as one comma-separated text: tens of thousands of rows cost more as rows.
     concatenated_ids = "SELECT group_concat(id) FROM ({}) AS matches"
+
+    def fetch(self, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def _clause(self, clause: Clause) -> str:
         options = ['"' + " ".join(alternative) + '"' for alternative in clause.alternatives]
@@ -63,6 +68,18 @@ class PostgreSQLBackend:
 
     concatenated_ids = "SELECT string_agg(id::text, ',') FROM ({}) AS matches"
 
+    def fetch(self, sql: str, params: list) -> list[tuple]:
+        """Run a search with sequential scans ruled out: the planner does not count what
+        reading each row's vector out of TOAST costs, so for a common word it picks a scan
+        of every row (165 ms at 20,000 entries) over the GIN index (14 ms)."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            try:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            finally:
+                cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
     def _clause(self, clause: Clause) -> str:
         options = [
             "(" + " <-> ".join(f"'{term}'" for term in alternative) + ")"
@@ -74,22 +91,32 @@ class PostgreSQLBackend:
         return " | ".join(self._clause(clause) for clause in clauses)
 
     def _condition(self, clause: Clause, params: list) -> str:
-        """SQL true for an entry matching one clause. Single terms are looked up in the
-        vector; a two-word phrase is exactly its word pair; a longer phrase is its word
-        pairs (from the pair index) and then the phrase itself, checked on those only."""
+        """SQL true for an entry matching one clause, one index condition per kind of
+        alternative (several ORed conditions would lead the planner to scan every row).
+        Single terms are looked up in the vector; a two-word phrase is exactly its word
+        pair; a longer phrase is its word pairs (from the pair index), then the phrase
+        itself, checked on those entries only."""
         words = [alternative[0] for alternative in clause.alternatives if len(alternative) == 1]
+        short = [alternative for alternative in clause.alternatives if len(alternative) == 2]
+        long = [alternative for alternative in clause.alternatives if len(alternative) > 2]
         options = []
         if words:
             options.append("vector @@ %s::tsquery")
             params.append(" | ".join(f"'{word}'" for word in words))
-        for phrase in (alternative for alternative in clause.alternatives if len(alternative) > 1):
-            pairs = " & ".join(f"'{a}{PAIR}{b}'" for a, b in pairwise(phrase))
-            if len(phrase) == 2:
-                options.append("pair_vector @@ %s::tsquery")
-                params.append(pairs)
-            else:
-                options.append("(pair_vector @@ %s::tsquery AND vector @@ %s::tsquery)")
-                params += [pairs, " <-> ".join(f"'{term}'" for term in phrase)]
+        if short:
+            options.append("pair_vector @@ %s::tsquery")
+            params.append(" | ".join(f"'{a}{PAIR}{b}'" for a, b in short))
+        if long:
+            options.append("(pair_vector @@ %s::tsquery AND vector @@ %s::tsquery)")
+            params.append(
+                " | ".join(
+                    "(" + " & ".join(f"'{a}{PAIR}{b}'" for a, b in pairwise(phrase)) + ")"
+                    for phrase in long
+                )
+            )
+            params.append(
+                " | ".join("(" + " <-> ".join(f"'{t}'" for t in phrase) + ")" for phrase in long)
+            )
         return "(" + " OR ".join(options) + ")"
 
     def matches(self, query: SearchQuery) -> tuple[str, list]:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import connection
 from pyroaring import BitMap, FrozenBitMap
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -92,9 +91,7 @@ MAX_VALUE_LENGTH = 32
 
 
 def _ids(sql: str, params: list) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in backend().fetch(sql, params)]
 
 
 # The matches of recent searches, per process and per index state (a new state misses, so
@@ -107,9 +104,7 @@ MATCH_CACHE_SIZE = 128
 def _cached_matches(state: tuple[int, str], query: SearchQuery) -> FrozenBitMap:
     search = backend()
     sql, params = search.matches(query)
-    with connection.cursor() as cursor:
-        cursor.execute(search.concatenated_ids.format(sql), params)
-        ids = cursor.fetchone()[0]
+    [(ids,)] = search.fetch(search.concatenated_ids.format(sql), params)
     return FrozenBitMap(map(int, ids.split(",")) if ids else ())
 
 
