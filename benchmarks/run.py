@@ -220,25 +220,23 @@ def main() -> None:
             ("two facets combined", "/en/initiatives/?wsis-action-lines=C7.1&countries=EG"),
             ("facet counts alone (API)", "/api/v1/initiatives/facets/?q=health"),
         ]
-        print("Query mix, each search from scratch (match cache emptied before each request):")
-        report(
-            client,
-            connection,
-            CaptureQueriesContext,
-            mix,
-            args.scale_repeat,
-            pooled="query mix, all of the above",
-            before=search_cache_clear,
-        )
-        print("Query mix, repeated searches (matches cached for the index state):")
-        report(
-            client,
-            connection,
-            CaptureQueriesContext,
-            mix,
-            args.scale_repeat,
-            pooled="query mix, all of the above",
-        )
+        for title, before in (
+            (
+                "each search from scratch (match cache emptied before each request)",
+                search_cache_clear,
+            ),
+            ("repeated searches (matches cached for the index state)", None),
+        ):
+            print(f"Query mix, {title}:")
+            report(
+                client,
+                connection,
+                CaptureQueriesContext,
+                mix,
+                args.scale_repeat,
+                pooled="query mix, all of the above",
+                before=before,
+            )
         print("More searches, each from scratch:")
         report(
             client,

@@ -66,7 +66,7 @@ def _read(request) -> tuple[dict, dict[str, list[str]]]:
 
 
 def _facets(result) -> dict[str, list[dict]]:
-    terms = facet_terms()
+    terms = facet_terms(result.index)
     facets = {}
     for facet, counts in result.counts.items():
         values = []
@@ -205,7 +205,9 @@ class InitiativeSearchApi(APIView):
             language=request.LANGUAGE_CODE,
         )
         size, number = data["page_size"], data["page"]
-        entries = initiative_public_in_order(ids=result.ids((number - 1) * size, size))
+        entries = initiative_public_in_order(
+            ids=result.ids((number - 1) * size, size), index=result.index
+        )
         return Response(
             {
                 "count": result.total,

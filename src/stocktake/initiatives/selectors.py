@@ -12,6 +12,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from stocktake.core.permissions import is_moderator
+from stocktake.search.browse import BrowseIndex
 from stocktake.search.selectors import facet_terms_by_pk, search_facet_counts
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
@@ -80,7 +81,9 @@ def initiative_public_list(
 LIST_ROW_SCHEMES = ("countries", "wsis-action-lines")
 
 
-def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> list[Initiative]:
+def initiative_public_in_order(
+    *, ids: list[int], with_texts: bool = False, index: BrowseIndex | None = None
+) -> list[Initiative]:
     """These published entries, in this order, with what a list row shows (a page of search
     or browse results): the classification by country and Action Line only, with the terms
     from the process's vocabulary cache, and the long texts only `with_texts` (snippets)."""
@@ -104,7 +107,7 @@ def initiative_public_in_order(*, ids: list[int], with_texts: bool = False) -> l
         .prefetch_related(Prefetch("published_revision__term_links", queryset=links))
     )  # fmt: skip
     found = queryset.in_bulk()
-    terms = facet_terms_by_pk()
+    terms = facet_terms_by_pk(index)
     for initiative in found.values():
         revision_links = [
             link

@@ -13,6 +13,7 @@ the title and organisation columns are small and few entries match there.
 
 from itertools import pairwise
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from .analysis import PAIR
@@ -143,4 +144,6 @@ def backend():
         return PostgreSQLBackend()
     if connection.vendor == "sqlite":
         return SQLiteBackend()
-    raise NotImplementedError(f"No search backend for {connection.vendor}")
+    raise ImproperlyConfigured(
+        f"Search needs SQLite or PostgreSQL; the database in use is {connection.vendor}."
+    )

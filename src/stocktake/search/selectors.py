@@ -157,7 +157,8 @@ class BrowseResult:
     # {written word: suggested word} when the query found nothing as written and was widened
     # to near spellings of titles' and organisations' words.
     corrected: dict[str, str] = field(default_factory=dict)
-    _index: BrowseIndex | None = field(default=None, repr=False)
+    # The browse index state it was computed on (for the page's ids and the terms shown).
+    index: BrowseIndex | None = field(default=None, repr=False)
     _within: BitMap = field(default_factory=BitMap, repr=False)
     _ranking: _Ranking | None = field(default=None, repr=False)
     _sort: str = "updated"
@@ -167,7 +168,7 @@ class BrowseResult:
         """The entries of one page, in the chosen order."""
         if self._ranking is not None:
             return self._ranking.page(offset, limit)
-        return self._index.page(
+        return self.index.page(
             self._within, sort=self._sort, language=self._language, offset=offset, limit=limit
         )
 
@@ -215,7 +216,7 @@ def search_browse(
         total=len(within),
         counts=counts,
         corrected=corrected,
-        _index=index,
+        index=index,
         _within=within,
         _ranking=ranking,
         _sort=sort,
@@ -229,15 +230,15 @@ def _facet_terms(version: int, token: str) -> dict[tuple[str, str], Term]:
     return {(term.scheme.identifier, term.code): term for term in terms}
 
 
-def facet_terms() -> dict[tuple[str, str], Term]:
+def facet_terms(index: BrowseIndex | None = None) -> dict[tuple[str, str], Term]:
     """The vocabulary terms facets show, by (scheme, code); read once per index state."""
-    index = browse_index()
+    index = index or browse_index()  # pass a request's index: no second version check
     return _facet_terms(index.version, index.token)
 
 
-def facet_terms_by_pk() -> dict[int, Term]:
+def facet_terms_by_pk(index: BrowseIndex | None = None) -> dict[int, Term]:
     """The same terms by primary key."""
-    index = browse_index()
+    index = index or browse_index()
     return _facet_terms_by_pk(index.version, index.token)
 
 

@@ -138,7 +138,7 @@ def _page(request, result, *, with_texts: bool = False) -> Page:
     page = Paginator(range(result.total), PAGE_SIZE).get_page(request.GET.get("page"))
     offset = max(page.start_index() - 1, 0)
     page.object_list = initiative_public_in_order(
-        ids=result.ids(offset, PAGE_SIZE), with_texts=with_texts
+        ids=result.ids(offset, PAGE_SIZE), with_texts=with_texts, index=result.index
     )
     return page
 
@@ -464,7 +464,7 @@ def initiative_list_view(request):
                 row["title"]["text"], terms, row["title"]["language"], words=200
             )
             row["snippet"] = _snippet(revision, terms)
-    vocabulary = facet_terms()
+    vocabulary = facet_terms(result.index)
     context = {
         "page_obj": page,
         "rows": rows,
