@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("stocktake.accounts.urls")),
     path("initiatives/", include("stocktake.initiatives.urls")),
     path("organisations/", include("stocktake.organisations.urls")),
+    path("data/", include("stocktake.opendata.urls")),
+    path("imports/", include("stocktake.imports.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

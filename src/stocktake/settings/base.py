@@ -35,12 +35,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "stocktake.core",
     "stocktake.accounts",
     "stocktake.vocabularies",
     "stocktake.organisations",
     "stocktake.initiatives",
     "stocktake.search",
+    "stocktake.opendata",
+    "stocktake.imports",
     "stocktake.api",
 ]
 
@@ -253,3 +257,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Background work (imports): django-tasks with its database backend; `stocktake db_worker`
+# runs the queue. Tests run tasks at once (settings.test).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
