@@ -27,6 +27,9 @@ demo: install
 	$(BIN)/stocktake load_vocabularies
 	$(BIN)/stocktake load_demo
 	@echo "Stocktake is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@# The task worker (imports) runs beside the server and stops with it.
+	$(BIN)/stocktake db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/stocktake runserver $(HOST):$(PORT)
 
 serve: install

@@ -115,15 +115,39 @@ def main() -> None:
         help="entry counts to measure the entry pages at (comma-separated, ascending)",
     )
     parser.add_argument("--postgres", metavar="URL", help="a scratch PostgreSQL database URL")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=100_000,
+        help="rows of the CSV file the import benchmark loads (after the other measures)",
+    )
+    parser.add_argument(
+        "--no-export-memory",
+        action="store_true",
+        help="skip the second, traced download of each export format (peak memory)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite database")
+    parser.add_argument(
+        "--sqlite",
+        metavar="PATH",
+        help="use (and keep) this SQLite file instead of a scratch one; entries already there "
+        "are not generated again",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --postgres: use that database as it is instead of recreating it",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="stocktake-bench-"))
     if args.postgres:
-        recreate_postgres_database(args.postgres)
+        if not args.reuse:
+            recreate_postgres_database(args.postgres)
         os.environ["DATABASE_URL"] = args.postgres
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+        database = Path(args.sqlite) if args.sqlite else scratch / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stocktake.settings.test")
     os.environ.setdefault("STOCKTAKE_VAR_DIR", str(scratch))
     os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -160,6 +184,9 @@ def main() -> None:
         ],
         args.repeat,
     )
+
+    from imports import bench_import  # benchmarks/imports.py
+    from opendata import bench_exports  # benchmarks/opendata.py
 
     from stocktake.initiatives.generator import generate
     from stocktake.initiatives.models import Initiative
@@ -252,6 +279,19 @@ def main() -> None:
             args.scale_repeat,
             before=search_cache_clear,
         )
+        # Open data: the whole published dataset in every format, streamed.
+        bench_exports(client, published_initiatives().count(), memory=not args.no_export_memory)
+    if args.import_rows:
+        # Last, as it adds entries: a CSV file in the template's layout, checked, then
+        # committed in one transaction as published entries.
+        from stocktake.accounts.models import User
+
+        moderator, _created = User.objects.get_or_create(
+            username="bench-moderator",
+            defaults={"email": "bench-moderator@example.org", "is_moderator": True},
+        )
+        print()
+        bench_import(args.import_rows, moderator)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak memory (max RSS): {peak_mib:.0f} MiB")
     if not args.keep:
@@ -260,4 +300,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     main()

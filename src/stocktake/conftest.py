@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from stocktake.vocabularies.models import Scheme
 from stocktake.vocabularies.services import vocabulary_load_all
@@ -90,3 +91,12 @@ def page(browser):
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in another language leaves it
+    active in the thread, and a later test must not depend on which ran before."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
-from .services import user_screen
+from .models import ApiToken, User
+from .services import api_token_revoke, user_screen
 
 
 def _screen_selected(modeladmin, request, queryset, *, approve: bool) -> None:
@@ -103,3 +103,52 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "registration_note")
     ordering = ("-date_joined",)
     actions = [approve_accounts, reject_accounts]
+
+
+@admin.action(description=_("Revoke the selected API tokens"))
+def revoke_api_tokens(modeladmin, request, queryset):
+    done = 0
+    for api_token in queryset.filter(revoked_at__isnull=True):
+        try:
+            api_token_revoke(user=request.user, token=api_token)
+        except PermissionDenied as error:
+            modeladmin.message_user(request, f"{api_token}: {error}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request, gettext("API tokens revoked: %(count)d.") % {"count": done}, messages.SUCCESS
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (who alone see the secret); here they can only be
+    looked at and revoked, through the service."""
+
+    list_display = (
+        "name",
+        "key_id",
+        "user",
+        "scope",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    list_filter = ("scope", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user",)
+    search_fields = ("name", "key_id", "user__username", "user__email")
+    ordering = ("-created_at",)
+    actions = [revoke_api_tokens]
+    fields = (*list_display, "revoked_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,15 +1,18 @@
 """Input checking for the account pages. The rules themselves live in services.py."""
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .models import ApiTokenScope
 from .selectors import user_is_unconfirmed
 
 NOTE_MAX_LENGTH = 2000
@@ -181,3 +184,45 @@ class ScreeningForm(forms.Form):
     @property
     def approve(self) -> bool:
         return self.cleaned_data["decision"] == self.APPROVE
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token. The rules (who may, how many) live in api_token_create."""
+
+    NO_EXPIRY = ""
+    EXPIRY_CHOICES = [
+        ("30", _("In 30 days")),
+        ("90", _("In 90 days")),
+        ("365", _("In a year")),
+        (NO_EXPIRY, _("Never (until you revoke it)")),
+    ]
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Say where you use it, for example “reporting script”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiTokenScope.choices,
+        initial=ApiTokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Read-only tokens can only fetch data. Choose read and write only for a program "
+            "that changes entries for you."
+        ),
+    )
+    expires_in = forms.ChoiceField(
+        label=_("Expires"),
+        choices=EXPIRY_CHOICES,
+        initial="90",
+        required=False,
+    )
+
+    def service_arguments(self) -> dict:
+        days = self.cleaned_data["expires_in"]
+        return {
+            "name": self.cleaned_data["name"],
+            "scope": self.cleaned_data["scope"],
+            "expires_at": timezone.now() + timedelta(days=int(days)) if days else None,
+        }

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,3 +67,75 @@ class User(AbstractUser):
     @property
     def can_moderate(self) -> bool:
         return self.is_active and (self.is_moderator or self.is_superuser)
+
+
+# Every API token starts with this, so secret scanners and people can recognise one.
+API_TOKEN_PREFIX = "stk"  # noqa: S105 (a public marker, not a secret)
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read-write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the secret is kept: the secret is shown
+    once, when the token is made. `key_id` is public and finds the row; it is also what the
+    owner sees in the list of their tokens."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("access"), max_length=16, choices=ApiTokenScope.choices)
+    key_id = models.CharField(_("key"), max_length=16, unique=True)
+    secret_hash = models.CharField(_("secret hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=ApiTokenScope.values),
+                name="accounts_apitoken_scope_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def prefix(self) -> str:
+        """The start of the token as its owner sees it; not secret."""
+        return f"{API_TOKEN_PREFIX}_{self.key_id}"
+
+    @property
+    def allows_write(self) -> bool:
+        return self.scope == ApiTokenScope.READ_WRITE
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, *, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired()

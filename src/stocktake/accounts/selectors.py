@@ -1,9 +1,9 @@
 """Reads about accounts."""
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from .models import ScreeningStatus, User
+from .models import ApiToken, ScreeningStatus, User
 
 
 def user_screening_queue() -> QuerySet[User]:
@@ -35,3 +35,16 @@ def user_membership_list(*, user: User) -> list:
     if not apps.is_installed("stocktake.organisations") or not hasattr(user, "memberships"):
         return []
     return list(user.memberships.select_related("organisation").order_by("organisation__slug"))
+
+
+def user_api_tokens(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens: those not revoked first, newest first; then the revoked ones,
+    latest revoked first."""
+    return ApiToken.objects.filter(user=user).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+    )
+
+
+def user_api_token_get(*, user: User, token_id: int) -> ApiToken:
+    """One of the user's own tokens. Raises ApiToken.DoesNotExist for someone else's."""
+    return user_api_tokens(user=user).get(pk=token_id)

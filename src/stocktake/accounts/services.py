@@ -1,8 +1,11 @@
-"""Writes about accounts: registration, e-mail confirmation, screening, profile.
+"""Writes about accounts: registration, e-mail confirmation, screening, profile, personal
+API tokens.
 
 Every e-mail goes out once the change is committed, in the recipient's language.
 """
 
+import hmac
+from datetime import datetime, timedelta
 from functools import partial
 
 from axes.utils import reset as axes_reset
@@ -15,8 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .emails import user_email_send
-from .models import ScreeningStatus, User
-from .tokens import CONFIRMATION_MAX_AGE, confirmation_token_make, confirmation_token_user
+from .models import ApiToken, ApiTokenScope, ScreeningStatus, User
+from .tokens import (
+    CONFIRMATION_MAX_AGE,
+    api_token_hash,
+    api_token_key_id,
+    api_token_secret_make,
+    confirmation_token_make,
+    confirmation_token_user,
+)
 
 
 def _confirmation_send(*, user: User) -> None:
@@ -193,3 +203,179 @@ def user_unlock_login(*, user: User) -> int:
     """Lift login lockouts on this account (after it proved ownership by resetting its
     password). Returns how many lockout records were removed."""
     return axes_reset(username=user.get_username())
+
+
+# --- Personal API tokens --------------------------------------------------------------------
+
+# Tokens a person may hold at once (revoked and expired ones do not count).
+API_TOKEN_LIMIT = 20
+# How stale last_used_at may get: one write a minute per token at most, not one per request.
+API_TOKEN_USE_RECORD_INTERVAL = timedelta(minutes=1)
+# Compared against when the key id is unknown, so both paths do the same work.
+_NO_TOKEN_HASH = api_token_hash("")
+
+
+def api_token_may_create(*, user) -> bool:
+    """Whoever may prepare entries may hold tokens: active accounts a moderator approved,
+    and moderators."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_screened or user.can_moderate)
+    )
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, scope: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Make a token for `user`. Returns the row and the whole token, which is stored only
+    as a hash: show it to the owner now, it cannot be shown again.
+
+    Raises PermissionDenied for an account not allowed tokens, ValidationError keyed by
+    argument name for bad input or when the user already holds API_TOKEN_LIMIT tokens.
+    """
+    if not api_token_may_create(user=user):
+        raise PermissionDenied(
+            _(
+                "Only accounts a moderator has approved can create API tokens. Your profile "
+                "page shows where your account stands."
+            )
+        )
+    # Lock the owner's row so two requests at once cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    name = name.strip()
+    errors: dict[str, list] = {}
+    if not name:
+        errors["name"] = [
+            _("Give the token a name that says where you use it, for example “reporting script”.")
+        ]
+    elif len(name) > ApiToken._meta.get_field("name").max_length:
+        errors["name"] = [
+            _("Keep the name to %(count)d characters or fewer.")
+            % {"count": ApiToken._meta.get_field("name").max_length}
+        ]
+    if scope not in ApiTokenScope.values:
+        errors["scope"] = [_("Choose read-only or read-and-write access.")]
+    now = timezone.now()
+    if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= now):
+        errors["expires_at"] = [_("Choose an expiry date in the future, or none.")]
+    held = (
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        .exclude(expires_at__lte=now)
+        .count()
+    )
+    if held >= API_TOKEN_LIMIT:
+        errors["__all__"] = [
+            _(
+                "You already have %(count)d API tokens, the most one account can hold. Revoke "
+                "one you no longer use, then create the new one."
+            )
+            % {"count": API_TOKEN_LIMIT}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+    for _attempt in range(3):
+        key_id, token = api_token_secret_make()
+        try:
+            with transaction.atomic():
+                api_token = ApiToken.objects.create(
+                    user=user,
+                    name=name,
+                    scope=scope,
+                    key_id=key_id,
+                    secret_hash=api_token_hash(token),
+                    expires_at=expires_at,
+                )
+        except IntegrityError:
+            continue  # A key id drawn twice (48 random bits): draw again.
+        return api_token, token
+    raise RuntimeError("Could not draw an unused API token key id.")
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    """Revoke a token for good. Only its owner or a site admin may; revoking twice keeps
+    the first date. Raises PermissionDenied."""
+    if not (
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.pk == token.user_id or user.is_site_admin)
+    ):
+        raise PermissionDenied(_("Only the owner of a token or a site admin can revoke it."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = user
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+class ApiTokenRefused(Exception):
+    """A request's API token cannot be used. `str(error)` tells the caller why and what to
+    do; `code` is one of malformed, invalid, revoked, expired, inactive, not_approved."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def api_token_authenticate(*, token: str) -> ApiToken:
+    """The usable token matching this whole token string, with its user; records when it
+    was last used (at most once per API_TOKEN_USE_RECORD_INTERVAL). Raises ApiTokenRefused."""
+    key_id = api_token_key_id(token)
+    if key_id is None:
+        raise ApiTokenRefused(
+            _(
+                "This is not a Stocktake API token. Send “Authorization: Bearer” followed by "
+                "the whole token, which starts with “stk_”."
+            ),
+            code="malformed",
+        )
+    api_token = ApiToken.objects.select_related("user").filter(key_id=key_id).first()
+    expected = api_token.secret_hash if api_token is not None else _NO_TOKEN_HASH
+    matches = hmac.compare_digest(expected, api_token_hash(token))
+    if api_token is None or not matches:
+        raise ApiTokenRefused(
+            _(
+                "This API token is not valid. Check that you copied all of it, or create a new "
+                "one on your profile page."
+            ),
+            code="invalid",
+        )
+    now = timezone.now()
+    if api_token.is_revoked:
+        raise ApiTokenRefused(
+            _("This API token has been revoked. Create a new one on your profile page."),
+            code="revoked",
+        )
+    if api_token.is_expired(now=now):
+        raise ApiTokenRefused(
+            _("This API token expired on %(date)s. Create a new one on your profile page.")
+            % {"date": api_token.expires_at.date().isoformat()},
+            code="expired",
+        )
+    if not api_token.user.is_active:
+        raise ApiTokenRefused(
+            _("The account this API token belongs to is disabled."), code="inactive"
+        )
+    if not api_token_may_create(user=api_token.user):
+        # A moderator has rejected the account since the token was made.
+        raise ApiTokenRefused(
+            _(
+                "The account this API token belongs to is no longer approved by the "
+                "moderators, so its tokens do not work."
+            ),
+            code="not_approved",
+        )
+    if (
+        api_token.last_used_at is None
+        or now - api_token.last_used_at >= API_TOKEN_USE_RECORD_INTERVAL
+    ):
+        # One UPDATE, no lock: of two requests at once, either time will do.
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token.last_used_at = now
+    return api_token

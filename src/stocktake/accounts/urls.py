@@ -34,6 +34,12 @@ urlpatterns = [
         name="password-change-done",
     ),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/api-tokens/", views.api_token_create_view, name="api-token-create"),
+    path(
+        "profile/api-tokens/<int:token_id>/revoke/",
+        views.api_token_revoke_view,
+        name="api-token-revoke",
+    ),
     path("screening/", views.screening_view, name="screening"),
     path("screening/<int:user_id>/", views.screening_decide_view, name="screening-decide"),
 ]

@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import (
+    ApiTokenForm,
     LoginForm,
     PasswordResetForm,
     ProfileForm,
@@ -19,9 +21,19 @@ from .forms import (
     ScreeningForm,
     add_service_errors,
 )
-from .models import User
-from .selectors import user_get, user_membership_list, user_screening_queue
+from .models import ApiToken, User
+from .selectors import (
+    user_api_token_get,
+    user_api_tokens,
+    user_get,
+    user_membership_list,
+    user_screening_queue,
+)
 from .services import (
+    API_TOKEN_LIMIT,
+    api_token_create,
+    api_token_may_create,
+    api_token_revoke,
     user_confirm_email,
     user_register,
     user_resend_confirmation,
@@ -185,21 +197,11 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 # --- Profile --------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile_view(request):
+def _profile_page(
+    request, *, form: ProfileForm | None = None, token_form: ApiTokenForm | None = None
+):
     user = request.user
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                user_update_profile(user=user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your profile is saved."))
-                return redirect("accounts:profile")
-    else:
+    if form is None:
         form = ProfileForm(
             initial={
                 "first_name": user.first_name,
@@ -207,16 +209,87 @@ def profile_view(request):
                 "preferred_language": user.language,
             }
         )
+    bound = form.is_bound or (token_form is not None and token_form.is_bound)
     return render(
         request,
         "accounts/profile.html",
         {
             "form": form,
+            "token_form": token_form or ApiTokenForm(prefix="token"),
+            "api_tokens": user_api_tokens(user=user),
+            "may_create_api_token": api_token_may_create(user=user),
+            "api_token_limit": API_TOKEN_LIMIT,
             "memberships": user_membership_list(user=user),
             "language_name": dict(settings.LANGUAGES).get(user.language, user.language),
         },
-        status=400 if form.is_bound else 200,
+        status=400 if bound else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_view(request):
+    if request.method == "GET":
+        return _profile_page(request)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            user_update_profile(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    return _profile_page(request, form=form)
+
+
+# --- Personal API tokens --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@never_cache
+def api_token_create_view(request):
+    """Creates a token and shows its secret on this one response, never stored or shown
+    again (no redirect: the secret would have to be kept somewhere to survive it)."""
+    form = ApiTokenForm(request.POST, prefix="token")
+    if form.is_valid():
+        try:
+            api_token, secret = api_token_create(user=request.user, **form.service_arguments())
+        except PermissionDenied as error:
+            return _forbidden(request, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(
+                request,
+                "accounts/api_token_created.html",
+                {"api_token": api_token, "secret": secret},
+            )
+    return _profile_page(request, token_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_revoke_view(request, token_id: int):
+    """GET asks for confirmation; POST revokes. Only the owner's own tokens are found here
+    (site admins revoke others' tokens in the admin)."""
+    try:
+        api_token = user_api_token_get(user=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404(_("You have no API token with this number.")) from None
+    if request.method == "GET":
+        return render(request, "accounts/api_token_revoke.html", {"api_token": api_token})
+    try:
+        api_token_revoke(user=request.user, token=api_token)
+    except PermissionDenied as error:
+        return _forbidden(request, str(error))
+    messages.success(
+        request,
+        _("The API token “%(name)s” is revoked: programs using it can no longer connect.")
+        % {"name": api_token.name},
+    )
+    return redirect("accounts:profile")
 
 
 # --- Screening ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ The document has the same shape everywhere (forms, API, demo data, imports):
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -116,6 +117,10 @@ def _codes(value) -> list[str]:
     return list(dict.fromkeys(clean_text(v) for v in value if clean_text(v)))
 
 
+# Looks up terms in use (not deprecated) by scheme and codes: {code: term} of those found.
+TermLookup = Callable[[str, list[str]], dict[str, Term]]
+
+
 def _terms_by_code(scheme: str, codes: list[str]) -> dict[str, Term]:
     if not codes:
         return {}
@@ -123,6 +128,24 @@ def _terms_by_code(scheme: str, codes: list[str]) -> dict[str, Term]:
         term.code: term
         for term in Term.objects.filter(scheme__identifier=scheme, code__in=codes, deprecated=False)
     }
+
+
+class TermMemo:
+    """A TermLookup that reads each scheme's terms once, for validating many documents against
+    vocabularies that do not change meanwhile (an import): the same answers as the database,
+    without a query per field."""
+
+    def __init__(self) -> None:
+        self._schemes: dict[str, dict[str, Term]] = {}
+
+    def __call__(self, scheme: str, codes: list[str]) -> dict[str, Term]:
+        if scheme not in self._schemes:
+            self._schemes[scheme] = {
+                term.code: term
+                for term in Term.objects.filter(scheme__identifier=scheme, deprecated=False)
+            }
+        terms = self._schemes[scheme]
+        return {code: terms[code] for code in codes if code in terms}
 
 
 def _date(value, field: str, errors: _Errors) -> dt.date | None:
@@ -137,9 +160,12 @@ def _date(value, field: str, errors: _Errors) -> dt.date | None:
         return None
 
 
-def validate_content(raw: dict, *, for_submission: bool) -> dict:
+def validate_content(
+    raw: dict, *, for_submission: bool, terms: TermLookup = _terms_by_code
+) -> dict:
     """Check and normalise a content document. Returns the clean document with Term objects
-    resolved under "_terms"; raises ValidationError({field: [messages]}) otherwise."""
+    resolved under "_terms"; raises ValidationError({field: [messages]}) otherwise. `terms`
+    looks vocabulary codes up (a TermMemo when validating many documents)."""
     if not isinstance(raw, dict):
         raise ValidationError(_("The entry must be a JSON object."))
     errors = _Errors()
@@ -184,7 +210,7 @@ def validate_content(raw: dict, *, for_submission: bool) -> dict:
         code = clean_text(raw.get(field))
         clean[field] = code
         if code:
-            term = _terms_by_code(scheme, [code]).get(code)
+            term = terms(scheme, [code]).get(code)
             if term is None:
                 errors.add(field, _("“%(code)s” is not a known choice here.") % {"code": code})
             clean["_terms"][field] = term
@@ -220,7 +246,7 @@ def validate_content(raw: dict, *, for_submission: bool) -> dict:
             codes = [t["code"] for t in clean["sdg_targets"]]
         else:
             codes = clean[field]
-        found = _terms_by_code(scheme, codes)
+        found = terms(scheme, codes)
         unknown = [code for code in codes if code not in found]
         if unknown:
             errors.add(
@@ -242,7 +268,7 @@ def validate_content(raw: dict, *, for_submission: bool) -> dict:
             goals.append(goal)
     if goals != clean["sdg_goals"]:
         clean["sdg_goals"] = goals
-        found = _terms_by_code("sdg-goals", goals)
+        found = terms("sdg-goals", goals)
         known = {t.pk for t, _p, _e in term_links}
         for code in goals:
             if code in found and found[code].pk not in known:
@@ -262,7 +288,7 @@ def validate_content(raw: dict, *, for_submission: bool) -> dict:
             "stakeholder_type": clean_text(partner.get("stakeholder_type")),
             "country": clean_text(partner.get("country")),
         }
-        if entry["stakeholder_type"] and not _terms_by_code(
+        if entry["stakeholder_type"] and not terms(
             "stakeholder-types", [entry["stakeholder_type"]]
         ):
             errors.add(
@@ -270,7 +296,7 @@ def validate_content(raw: dict, *, for_submission: bool) -> dict:
                 _("“%(code)s” is not a known stakeholder type.")
                 % {"code": entry["stakeholder_type"]},
             )
-        if entry["country"] and not _terms_by_code("countries", [entry["country"]]):
+        if entry["country"] and not terms("countries", [entry["country"]]):
             errors.add(
                 "partners",
                 _("“%(code)s” is not a known country code.") % {"code": entry["country"]},

@@ -7,10 +7,13 @@ import copy
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stocktake.organisations.models import Organisation
 from stocktake.vocabularies.models import Term
+from stocktake.vocabularies.selectors import term_get
 
 from .content import FIELD_LABELS, SUMMARY_WORDS
 
@@ -441,3 +444,54 @@ class ImageForm(forms.Form):
         max_length=300,
         help_text=_("What the image shows, for people who cannot see it."),
     )
+
+
+# --- the moderation queue's filters (the queue page and the API) ---------------------------
+
+KIND_CHOICES = [
+    ("", _("All submissions")),
+    ("new", _("New entries")),
+    ("revision", _("Revisions of published entries")),
+]
+
+
+def _country(code: str) -> Term | None:
+    if len(code) > 8:  # ISO 3166-1 codes are two letters; anything this long is noise
+        return None
+    try:
+        return term_get(scheme_identifier="countries", code=code)
+    except Term.DoesNotExist:
+        return None
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
+    country = forms.CharField(
+        label=_("Country of the organisation"), required=False, widget=forms.Select
+    )
+
+    def __init__(self, data, *, countries=()):
+        super().__init__(data)
+        self.fields["country"].widget.choices = [("", gettext("All countries"))] + [
+            (term.code, term.label) for term in countries
+        ]
+
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].strip().upper()
+        if not code:
+            return ""
+        term = _country(code)
+        if term is None:
+            raise ValidationError(
+                gettext("“%(code)s” is not a known country code.") % {"code": code[:8]}
+            )
+        choices = self.fields["country"].widget.choices
+        if code not in {value for value, _label in choices}:
+            choices.append((term.code, term.label))
+        return code
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters only (an invalid one is reported, not applied)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in ("kind", "country") if cleaned.get(name)}

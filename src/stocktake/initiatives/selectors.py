@@ -87,9 +87,6 @@ def initiative_public_in_order(
     """These published entries, in this order, with what a list row shows (a page of search
     or browse results): the classification by country and Action Line only, with the terms
     from the process's vocabulary cache, and the long texts only `with_texts` (snippets)."""
-    # All the links of these revisions (by the revision index: filtering by scheme in SQL
-    # would have the database walk the term index over every entry), sorted out below.
-    links = RevisionTerm.objects.only("revision_id", "term_id", "is_primary")
     # Only the columns a row shows: on SQLite a column stored after the long texts costs a
     # walk through the row's overflow pages.
     revision_fields = ["original_language", "title", "summary"]
@@ -104,20 +101,25 @@ def initiative_public_in_order(
             "last_published_at", "organisation__names", "organisation__slug",
             *(f"published_revision__{field}" for field in revision_fields),
         )
-        .prefetch_related(Prefetch("published_revision__term_links", queryset=links))
     )  # fmt: skip
     found = queryset.in_bulk()
+    # All the links of these revisions as plain rows (by the revision index: filtering by
+    # scheme in SQL would have the database walk the term index over every entry; and a
+    # page holds some 300 links, of which a row shows a tenth), sorted out here.
     terms = facet_terms_by_pk(index)
+    shown: dict[int, list[RevisionTerm]] = {}
+    for revision_id, term_id, is_primary in RevisionTerm.objects.filter(
+        revision_id__in=[initiative.published_revision_id for initiative in found.values()]
+    ).values_list("revision_id", "term_id", "is_primary"):
+        term = terms.get(term_id)
+        if term is not None and term.scheme.identifier in LIST_ROW_SCHEMES:
+            link = RevisionTerm(revision_id=revision_id, term=term, is_primary=is_primary)
+            shown.setdefault(revision_id, []).append(link)
     for initiative in found.values():
-        revision_links = [
-            link
-            for link in initiative.published_revision.term_links.all()
-            if link.term_id in terms and terms[link.term_id].scheme.identifier in LIST_ROW_SCHEMES
-        ]
-        for link in revision_links:
-            link.term = terms[link.term_id]
-        revision_links.sort(key=lambda link: (link.term.scheme.sort_order, link.term.sort_order))
-        initiative.published_revision._prefetched_objects_cache["term_links"] = revision_links
+        revision = initiative.published_revision
+        links = shown.get(revision.pk, [])
+        links.sort(key=lambda link: (link.term.scheme.sort_order, link.term.sort_order))
+        revision._prefetched_objects_cache = {"term_links": links}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -339,3 +341,11 @@ def terms_by_codes(*, codes: dict[str, list[str]]) -> dict[tuple[str, str], Term
         (term.scheme.identifier, term.code): term
         for term in Term.objects.filter(condition).select_related("scheme")
     }
+
+
+# --- the API's organisations -------------------------------------------------------------
+
+
+def organisation_entry_counts() -> dict[int, int]:
+    """{organisation id: published entries it leads} (from the browse index)."""
+    return {int(pk): count for pk, count in search_facet_counts(facet="organisation").items()}

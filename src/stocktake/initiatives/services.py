@@ -87,7 +87,7 @@ def can_withdraw(*, user, initiative: Initiative) -> bool:
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _locked(initiative: Initiative) -> Initiative:
+def locked_for_update(initiative: Initiative) -> Initiative:
     """Re-read the entry under a row lock so that two actions cannot interleave."""
     return (
         Initiative.objects.select_for_update(of=("self",))
@@ -96,7 +96,7 @@ def _locked(initiative: Initiative) -> Initiative:
     )
 
 
-def _record(
+def record_transition(
     initiative: Initiative,
     *,
     action: str,
@@ -120,7 +120,7 @@ def _refuse(message: str) -> None:
     raise TransitionError(message)
 
 
-def _next_number(initiative: Initiative) -> int:
+def next_revision_number(initiative: Initiative) -> int:
     return (initiative.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
@@ -163,7 +163,7 @@ def initiative_create(
     write_revision(revision, clean)
     initiative.working_revision = revision
     initiative.save(update_fields=["working_revision"])
-    _record(initiative, action="create", from_status="", actor=user, revision=revision)
+    record_transition(initiative, action="create", from_status="", actor=user, revision=revision)
     return initiative
 
 
@@ -189,7 +189,7 @@ def initiative_update(
 
     If someone saved in between, raise EditConflict with both versions: nothing is
     overwritten. Editing a published entry creates a pending revision instead."""
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(
         can_edit(user=user, initiative=initiative),
         str(EDIT_REFUSED),
@@ -206,7 +206,9 @@ def initiative_update(
         write_revision(base, clean)
         return base
     # Published content: write a new pending revision, leave the published one untouched.
-    revision = Revision(initiative=initiative, number=_next_number(initiative), created_by=user)
+    revision = Revision(
+        initiative=initiative, number=next_revision_number(initiative), created_by=user
+    )
     write_revision(revision, clean)
     RevisionImage.objects.bulk_create(
         RevisionImage(
@@ -221,7 +223,7 @@ def initiative_update(
     )
     initiative.working_revision = revision
     initiative.save(update_fields=["working_revision", "updated_at"])
-    _record(
+    record_transition(
         initiative, action="revise", from_status=initiative.status, actor=user, revision=revision
     )
     return revision
@@ -232,7 +234,7 @@ def initiative_update(
 
 @transaction.atomic
 def initiative_submit(*, user, initiative: Initiative, note: str = "") -> Initiative:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(
         can_edit(user=user, initiative=initiative),
         _("Only members of the organisation that owns this entry can submit it."),
@@ -250,7 +252,7 @@ def initiative_submit(*, user, initiative: Initiative, note: str = "") -> Initia
         initiative.status = Status.SUBMITTED
     initiative.submitted_at = now
     initiative.save(update_fields=["status", "submitted_at", "updated_at"])
-    _record(
+    record_transition(
         initiative,
         action="submit",
         from_status=from_status,
@@ -271,7 +273,7 @@ def _pending(initiative: Initiative) -> Revision:
 
 @transaction.atomic
 def initiative_request_changes(*, moderator, initiative: Initiative, note: str) -> Initiative:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(is_moderator(moderator), _("Only moderators can request changes."))
     revision = _pending(initiative)
     if not note.strip():
@@ -282,7 +284,7 @@ def initiative_request_changes(*, moderator, initiative: Initiative, note: str) 
     if initiative.status != Status.PUBLISHED:
         initiative.status = Status.CHANGES_REQUESTED
     initiative.save(update_fields=["status", "updated_at"])
-    _record(
+    record_transition(
         initiative,
         action="request_changes",
         from_status=from_status,
@@ -296,7 +298,7 @@ def initiative_request_changes(*, moderator, initiative: Initiative, note: str) 
 
 @transaction.atomic
 def initiative_publish(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(is_moderator(moderator), _("Only moderators can publish entries."))
     revision = _pending(initiative)
     require(
@@ -318,7 +320,7 @@ def initiative_publish(*, moderator, initiative: Initiative, note: str = "") -> 
     initiative.last_published_at = now
     initiative.last_confirmed_at = now
     initiative.save()
-    _record(
+    record_transition(
         initiative,
         action="publish",
         from_status=from_status,
@@ -333,13 +335,15 @@ def initiative_publish(*, moderator, initiative: Initiative, note: str = "") -> 
 
 @transaction.atomic
 def initiative_archive(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(is_moderator(moderator), _("Only moderators can archive entries."))
     if initiative.status != Status.PUBLISHED:
         _refuse(_("Only a published entry can be archived."))
     initiative.status = Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
-    _record(initiative, action="archive", from_status=Status.PUBLISHED, actor=moderator, note=note)
+    record_transition(
+        initiative, action="archive", from_status=Status.PUBLISHED, actor=moderator, note=note
+    )
     search_index_update(initiative=initiative)
     return initiative
 
@@ -347,7 +351,7 @@ def initiative_archive(*, moderator, initiative: Initiative, note: str = "") -> 
 @transaction.atomic
 def initiative_restore(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
     """Bring an archived or withdrawn entry back: published if it ever was, else a draft."""
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(is_moderator(moderator), _("Only moderators can restore entries."))
     if initiative.status not in (Status.ARCHIVED, Status.WITHDRAWN):
         _refuse(_("Only an archived or withdrawn entry can be restored."))
@@ -356,14 +360,16 @@ def initiative_restore(*, moderator, initiative: Initiative, note: str = "") -> 
     if initiative.status == Status.DRAFT and initiative.working_revision_id:
         Revision.objects.filter(pk=initiative.working_revision_id).update(state=RevisionState.DRAFT)
     initiative.save(update_fields=["status", "updated_at"])
-    _record(initiative, action="restore", from_status=from_status, actor=moderator, note=note)
+    record_transition(
+        initiative, action="restore", from_status=from_status, actor=moderator, note=note
+    )
     search_index_update(initiative=initiative)
     return initiative
 
 
 @transaction.atomic
 def initiative_withdraw(*, user, initiative: Initiative, note: str = "") -> Initiative:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(
         can_withdraw(user=user, initiative=initiative),
         _("Only the entry's author, an admin of its organisation or a moderator can withdraw it."),
@@ -373,7 +379,7 @@ def initiative_withdraw(*, user, initiative: Initiative, note: str = "") -> Init
     from_status = initiative.status
     initiative.status = Status.WITHDRAWN
     initiative.save(update_fields=["status", "updated_at"])
-    _record(initiative, action="withdraw", from_status=from_status, actor=user, note=note)
+    record_transition(initiative, action="withdraw", from_status=from_status, actor=user, note=note)
     search_index_update(initiative=initiative)
     return initiative
 
@@ -381,7 +387,7 @@ def initiative_withdraw(*, user, initiative: Initiative, note: str = "") -> Init
 @transaction.atomic
 def initiative_discard_revision(*, user, initiative: Initiative) -> Initiative:
     """Drop the pending edit of a published entry; the published version stays as it is."""
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(
         can_edit(user=user, initiative=initiative),
         str(EDIT_REFUSED),
@@ -393,7 +399,7 @@ def initiative_discard_revision(*, user, initiative: Initiative) -> Initiative:
     revision.save(update_fields=["state", "updated_at"])
     initiative.working_revision = None
     initiative.save(update_fields=["working_revision", "updated_at"])
-    _record(
+    record_transition(
         initiative, action="discard", from_status=Status.PUBLISHED, actor=user, revision=revision
     )
     return initiative
@@ -402,7 +408,7 @@ def initiative_discard_revision(*, user, initiative: Initiative) -> Initiative:
 @transaction.atomic
 def initiative_confirm_current(*, user, initiative: Initiative) -> Initiative:
     """The yearly call for updates: the owners confirm, in one click, that it is current."""
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(
         can_edit(user=user, initiative=initiative),
         _("Only members of the organisation that owns this entry can confirm it."),
@@ -411,19 +417,19 @@ def initiative_confirm_current(*, user, initiative: Initiative) -> Initiative:
         _refuse(_("Only a published entry can be confirmed as current."))
     initiative.last_confirmed_at = timezone.now()
     initiative.save(update_fields=["last_confirmed_at", "updated_at"])
-    _record(initiative, action="confirm", from_status=Status.PUBLISHED, actor=user)
+    record_transition(initiative, action="confirm", from_status=Status.PUBLISHED, actor=user)
     return initiative
 
 
 @transaction.atomic
 def initiative_set_good_practice(*, moderator, initiative: Initiative, value: bool) -> Initiative:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(is_moderator(moderator), _("Only moderators can mark good practices."))
     if value and initiative.status != Status.PUBLISHED:
         _refuse(_("Only a published entry can be marked as a good practice."))
     initiative.is_good_practice = value
     initiative.save(update_fields=["is_good_practice", "updated_at"])
-    _record(
+    record_transition(
         initiative,
         action="mark_good_practice" if value else "unmark_good_practice",
         from_status=initiative.status,
@@ -453,7 +459,7 @@ def revision_image_add(
     *, user, initiative: Initiative, upload, alt_text: dict[str, str]
 ) -> RevisionImage:
     """Attach an image to the entry's draft, checked by content and re-encoded."""
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(can_edit(user=user, initiative=initiative), str(EDIT_REFUSED))
     revision = _draft_revision(initiative)
     if revision.images.count() >= MAX_IMAGES:
@@ -483,7 +489,7 @@ def revision_image_add(
 
 @transaction.atomic
 def revision_image_remove(*, user, initiative: Initiative, image_id: int) -> None:
-    initiative = _locked(initiative)
+    initiative = locked_for_update(initiative)
     require(can_edit(user=user, initiative=initiative), str(EDIT_REFUSED))
     revision = _draft_revision(initiative)
     deleted, _rows = revision.images.filter(pk=image_id).delete()

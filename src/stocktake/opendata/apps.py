@@ -6,3 +6,6 @@ class OpendataConfig(AppConfig):
     name = "stocktake.opendata"
     label = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system check)

@@ -1,12 +1,30 @@
 """Reads about organisations and memberships."""
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from .models import Membership, MembershipRole, Organisation
 
 
 def organisation_list() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("stakeholder_type", "country").order_by("slug")
+
+
+def organisation_public_list(*, q: str = "") -> QuerySet[Organisation]:
+    """Organisations by slug (unique: a stable order for pages), optionally those whose name
+    in any language, acronym or slug contains `q`."""
+    queryset = organisation_list()
+    if q:
+        condition = Q(slug__icontains=q) | Q(acronym__icontains=q)
+        for code, _name in settings.LANGUAGES:
+            condition |= Q(**{f"names__{code}__icontains": q})
+        queryset = queryset.filter(condition)
+    return queryset.order_by("slug", "pk")
+
+
+def organisation_public_get(*, pk: int) -> Organisation | None:
+    """The organisation with this id, or None."""
+    return organisation_public_list().filter(pk=pk).first()
 
 
 def organisation_get(*, slug: str) -> Organisation:

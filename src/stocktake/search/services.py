@@ -160,7 +160,10 @@ def _published(ids: list[int]):
         )
         .select_related("organisation", "published_revision")
         .prefetch_related(
-            Prefetch("published_revision__term_links", queryset=RevisionTerm.objects.only("pk"))
+            Prefetch(
+                "published_revision__term_links",
+                queryset=RevisionTerm.objects.only("pk", "revision_id", "term_id"),
+            )
         )
     )
 

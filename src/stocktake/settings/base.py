@@ -215,18 +215,58 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Stocktake <noreply@localhost>")
 
+
 # --- API ------------------------------------------------------------------------------------
+def _api_rate_from_env(name: str, default: str) -> str:
+    rate = env(name, default=default).strip()
+    number, _, period = rate.partition("/")
+    if not (number.isdigit() and period in {"second", "minute", "hour", "day"}):
+        raise ImproperlyConfigured(
+            f"{name} is {rate!r}; write a number of requests per second, minute, hour or day, "
+            "for example 120/minute."
+        )
+    return rate
+
+
+def _api_num_proxies_from_env() -> int:
+    value = env("API_NUM_PROXIES", default="0").strip()
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"API_NUM_PROXIES is {value!r}; give the number of reverse proxies in front of the "
+            "app that add to X-Forwarded-For (0 when clients connect directly)."
+        )
+    return int(value)
+
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "stocktake.api.problems.problem_exception_handler",
+    # Personal API tokens first: a request that sends one is judged by it alone, and a
+    # missing login is answered 401 with a Bearer challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "stocktake.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute")},
+    # Anyone may read; a read-only token may not write. Write views add IsAuthenticated.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.AllowAny",
+        "stocktake.api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "stocktake.api.throttling.AnonymousAddressThrottle",
+        "stocktake.api.throttling.ApiTokenThrottle",
+        "stocktake.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _api_rate_from_env("API_ANON_RATE", "120/minute"),
+        "token": _api_rate_from_env("API_TOKEN_RATE", "600/minute"),
+        "user": _api_rate_from_env("API_USER_RATE", "1200/minute"),
+    },
+    # The client address for per-address limits: REMOTE_ADDR (0), or the address that many
+    # proxies back in X-Forwarded-For. Never trust the header without a proxy that sets it.
+    "NUM_PROXIES": _api_num_proxies_from_env(),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stocktake API",
@@ -261,3 +301,25 @@ LOGGING = {
 # Background work (imports): django-tasks with its database backend; `stocktake db_worker`
 # runs the queue. Tests run tasks at once (settings.test).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# --- Imports (stocktake.imports) ------------------------------------------------------------
+# Uploaded files wait under IMPORT_DIR (never under MEDIA_ROOT: they are not public) until
+# their commit finishes; the worker must see the same directory as the web processes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_DIR = Path(env("IMPORT_DIR", default=str(VAR_DIR / "imports")))
+
+# --- Open data (stocktake.opendata) ---------------------------------------------------------
+# The licence every download and the open data page state (a Link rel="license" header on
+# each file), and the attribution asked of re-users.
+OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", default="CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env(
+    "OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+OPEN_DATA_ATTRIBUTION = env("OPEN_DATA_ATTRIBUTION", default="")
+
+# --- Cache (API rate-limit counters) -------------------------------------------------------
+# The default keeps counters in each process's memory. With several app processes set
+# CACHE_URL to a cache they share, e.g. dbcache://stocktake_cache (after
+# `stocktake createcachetable`) or redis://host:6379/0, so the limits hold across them.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

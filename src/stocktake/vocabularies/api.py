@@ -6,7 +6,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
+
+from stocktake.api.base import ApiView
+from stocktake.api.problems import ProblemSerializer
 
 from .models import Crosswalk, Scheme
 from .selectors import (
@@ -21,13 +23,6 @@ from .selectors import (
 LanguageMap = serializers.DictField(
     child=serializers.CharField(), help_text='Text per language code, e.g. {"en": …, "ar": …}'
 )
-
-
-class ProblemSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
 
 
 class SchemeSummarySerializer(serializers.Serializer):
@@ -105,7 +100,7 @@ def _listing(name: str, item: type[serializers.Serializer]):
 NOT_FOUND = OpenApiResponse(ProblemSerializer, description="No such identifier (problem details).")
 
 
-class VocabularyListApi(APIView):
+class VocabularyListApi(ApiView):
     @extend_schema(
         operation_id="vocabularies_list",
         summary="List the vocabulary schemes",
@@ -118,7 +113,7 @@ class VocabularyListApi(APIView):
         return Response({"count": len(schemes), "results": data})
 
 
-class VocabularyDetailApi(APIView):
+class VocabularyDetailApi(ApiView):
     @extend_schema(
         operation_id="vocabularies_retrieve",
         summary="One scheme with all its terms",
@@ -139,7 +134,7 @@ class VocabularyDetailApi(APIView):
         return Response(data)
 
 
-class CrosswalkListApi(APIView):
+class CrosswalkListApi(ApiView):
     @extend_schema(
         operation_id="crosswalks_list",
         summary="List the crosswalks between schemes",
@@ -152,7 +147,7 @@ class CrosswalkListApi(APIView):
         return Response({"count": len(crosswalks), "results": data})
 
 
-class CrosswalkDetailApi(APIView):
+class CrosswalkDetailApi(ApiView):
     @extend_schema(
         operation_id="crosswalks_retrieve",
         summary="One crosswalk with all its links",

@@ -24,11 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from stocktake.core.permissions import is_moderator
-from stocktake.vocabularies.models import Term
-from stocktake.vocabularies.selectors import term_get
 
 from .. import services
 from ..content import FIELD_LABELS, SCALAR_TERM_FIELDS, diff_documents, read_revision
+from ..forms import QueueFilterForm
 from ..models import TERM_FIELDS, TEXT_FIELDS, Initiative, Revision, RevisionState
 from ..selectors import (
     can_view_revisions,
@@ -48,11 +47,6 @@ MAX_BULK = 200
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
 
-KIND_CHOICES = [
-    ("", _("All submissions")),
-    ("new", _("New entries")),
-    ("revision", _("Revisions of published entries")),
-]
 BULK_ACTIONS = [("publish", _("Publish")), ("request_changes", _("Request changes"))]
 
 
@@ -70,48 +64,6 @@ def moderator_required(view):
 
 
 # --- forms ---------------------------------------------------------------------------------
-
-
-def _country(code: str) -> Term | None:
-    if len(code) > 8:  # ISO 3166-1 codes are two letters; anything this long is noise
-        return None
-    try:
-        return term_get(scheme_identifier="countries", code=code)
-    except Term.DoesNotExist:
-        return None
-
-
-class QueueFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
-    country = forms.CharField(
-        label=_("Country of the organisation"), required=False, widget=forms.Select
-    )
-
-    def __init__(self, data, *, countries=()):
-        super().__init__(data)
-        self.fields["country"].widget.choices = [("", gettext("All countries"))] + [
-            (term.code, term.label) for term in countries
-        ]
-
-    def clean_country(self) -> str:
-        code = self.cleaned_data["country"].strip().upper()
-        if not code:
-            return ""
-        term = _country(code)
-        if term is None:
-            raise ValidationError(
-                gettext("“%(code)s” is not a known country code.") % {"code": code[:8]}
-            )
-        choices = self.fields["country"].widget.choices
-        if code not in {value for value, _label in choices}:
-            choices.append((term.code, term.label))
-        return code
-
-    def filters(self) -> dict[str, str]:
-        """The valid filters only (an invalid one is reported, not applied)."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned[name] for name in ("kind", "country") if cleaned.get(name)}
 
 
 class EntryIdsField(forms.Field):

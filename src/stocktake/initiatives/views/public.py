@@ -16,6 +16,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
@@ -349,6 +351,7 @@ def _facet_menus(request, counts: dict, filters: dict, terms: dict) -> list[dict
                     "name": facet,
                     "label": FACET_LABELS[facet],
                     "values": values,
+                    "values_html": _facet_values_html(facet, values),
                     "open": bool(chosen) or facet in OPEN_FACETS or facet in expanded,
                     "chosen": len(chosen),
                     "hidden": hidden,
@@ -356,6 +359,36 @@ def _facet_menus(request, counts: dict, filters: dict, terms: dict) -> list[dict
                 }
             )
     return menus
+
+
+# One facet value: a checkbox and its label with the count. Written out here rather than in
+# the template: a page shows some 150 values, and the template language spends some 40 µs on
+# each of them, a sixth of a search page's time.
+_FACET_VALUE = (
+    '<li class="facet-value{}"><input type="checkbox" id="{}" name="{}" value="{}"{}> '
+    '<label for="{}">{}<bdi>{}</bdi> <span class="facet-count">{}</span></label></li>'
+)
+_TERM_CODE = '<span class="term-code" dir="ltr">{}</span> '
+
+
+def _facet_values_html(facet: str, values: list[dict]) -> SafeString:
+    return mark_safe(  # noqa: S308 (every part is escaped by format_html)
+        "\n".join(
+            format_html(
+                _FACET_VALUE,
+                " facet-value-narrower" if value["depth"] else "",
+                value["id"],
+                facet,
+                value["code"],
+                mark_safe(" checked") if value["chosen"] else "",
+                value["id"],
+                format_html(_TERM_CODE, value["code"]) if value.get("show_code") else "",
+                value["label"],
+                number_format(value["count"]),
+            )
+            for value in values
+        )
+    )
 
 
 def _same_scheme_parent(term: Term) -> bool:

@@ -7,8 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from stocktake.api.base import MAX_PAGE_SIZE, ApiView, page_links
+from stocktake.api.problems import ProblemSerializer
 from stocktake.core.i18n import localized
 from stocktake.search.highlight import highlight
 from stocktake.search.query import MAX_QUERY_LENGTH, parse_query
@@ -20,11 +21,10 @@ from stocktake.search.selectors import (
     facet_terms,
     search_browse,
 )
-from stocktake.vocabularies.api import ProblemSerializer
 
-from .selectors import initiative_public_in_order, terms_of
+from ..selectors import initiative_public_in_order, terms_of
 
-MAX_PAGE_SIZE = 100
+MAX_ORGANISATIONS = 30
 
 
 class SearchParameters(serializers.Serializer):
@@ -37,6 +37,11 @@ class SearchParameters(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
     )
     good_practice = serializers.BooleanField(required=False, default=False)
+    organisation = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=MAX_ORGANISATIONS,
+    )
 
     def validate(self, data):
         if data.get("sort") == "relevance" and not data.get("q"):
@@ -46,11 +51,17 @@ class SearchParameters(serializers.Serializer):
         return data
 
 
-def _read(request) -> tuple[dict, dict[str, list[str]]]:
+def search_parameters(request) -> tuple[dict, dict[str, list[str]]]:
     """Validated parameters and {facet: [codes]}; raises ValidationError (a 400 problem)."""
-    parameters = SearchParameters(data=request.query_params.dict())
+    data = request.query_params.dict()
+    data.pop("organisation", None)
+    if "organisation" in request.query_params:
+        data["organisation"] = request.query_params.getlist("organisation")
+    parameters = SearchParameters(data=data)
     parameters.is_valid(raise_exception=True)
     filters, errors = {}, {}
+    if parameters.validated_data.get("organisation"):
+        filters["organisation"] = [str(pk) for pk in parameters.validated_data["organisation"]]
     for facet in FACETS:
         codes = [code.strip() for code in request.query_params.getlist(facet) if code.strip()]
         if len(codes) > MAX_VALUES_PER_FACET or any(len(c) > MAX_VALUE_LENGTH for c in codes):
@@ -135,6 +146,12 @@ SEARCH_PARAMETERS = [
         description='Words in Arabic, English or French; "a phrase" in quotes; -word to leave out.',
     ),
     OpenApiParameter("good_practice", OpenApiTypes.BOOL),
+    OpenApiParameter(
+        "organisation",
+        OpenApiTypes.INT,
+        many=True,
+        description="Ids of lead organisations (repeat for several: OR).",
+    ),
     *FILTER_PARAMETERS,
 ]
 BAD_REQUEST = {400: ProblemSerializer}
@@ -161,7 +178,7 @@ def _result(request, initiative, query) -> dict:
     }
 
 
-class InitiativeSearchApi(APIView):
+class InitiativeSearchApi(ApiView):
     @extend_schema(
         operation_id="initiatives_search",
         summary="Search and browse published entries",
@@ -181,6 +198,8 @@ class InitiativeSearchApi(APIView):
                     "count": serializers.IntegerField(),
                     "page": serializers.IntegerField(),
                     "page_size": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
                     "corrected": serializers.DictField(
                         child=serializers.CharField(),
                         help_text="When nothing matched as written: {word: near spelling "
@@ -195,7 +214,7 @@ class InitiativeSearchApi(APIView):
         tags=["initiatives"],
     )
     def get(self, request):
-        data, filters = _read(request)
+        data, filters = search_parameters(request)
         query = parse_query(data.get("q", ""))
         result = search_browse(
             query=query,
@@ -213,6 +232,7 @@ class InitiativeSearchApi(APIView):
                 "count": result.total,
                 "page": number,
                 "page_size": size,
+                **page_links(request, number=number, size=size, count=result.total),
                 "corrected": result.corrected,
                 "results": [_result(request, entry, result.query) for entry in entries],
                 "facets": _facets(result),
@@ -220,7 +240,7 @@ class InitiativeSearchApi(APIView):
         )
 
 
-class InitiativeFacetsApi(APIView):
+class InitiativeFacetsApi(ApiView):
     @extend_schema(
         operation_id="initiatives_facets",
         summary="Facet counts alone",
@@ -236,7 +256,7 @@ class InitiativeFacetsApi(APIView):
         tags=["initiatives"],
     )
     def get(self, request):
-        data, filters = _read(request)
+        data, filters = search_parameters(request)
         result = search_browse(
             query=parse_query(data.get("q", "")),
             filters=filters,
