@@ -162,6 +162,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
+    from stocktake.vocabularies.models import Term
+
+    reloaded = Term.objects.exists()  # a reused database: the load only checks
     started = time.perf_counter()
     call_command("load_vocabularies", verbosity=0)
     load_seconds = time.perf_counter() - started
@@ -169,7 +172,8 @@ def main() -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"Stocktake benchmarks — database: {engine}, {args.repeat} requests per page")
-    print(f"Vocabulary load (all schemes and crosswalks, empty database): {load_seconds:.2f} s")
+    state = "loaded already: nothing to change" if reloaded else "empty database"
+    print(f"Vocabulary load (all schemes and crosswalks, {state}): {load_seconds:.2f} s")
     report(
         client,
         connection,
