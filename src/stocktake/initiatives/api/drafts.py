@@ -378,6 +378,16 @@ class InitiativeCollectionApi(InitiativeSearchApi):
 # --- the working revision --------------------------------------------------------------------
 
 
+# What an update of the working revision answers (PUT and PATCH alike).
+UPDATE_RESPONSES = {
+    200: DRAFT,
+    404: NOT_FOUND_RESPONSE,
+    409: CONFLICT_RESPONSE,
+    412: ConflictProblemSerializer,
+    428: problem(_("No If-Match header.")),
+}
+
+
 class DraftApi(ApiView):
     permission_classes = WRITE_PERMISSIONS
 
@@ -436,13 +446,7 @@ class DraftApi(ApiView):
         "starts a pending revision that a moderator reviews.",
         request=ContentSerializer,
         parameters=[IF_MATCH_HEADER, ETAG],
-        responses={
-            200: DRAFT,
-            404: NOT_FOUND_RESPONSE,
-            409: CONFLICT_RESPONSE,
-            412: ConflictProblemSerializer,
-            428: problem(_("No If-Match header.")),
-        },
+        responses=UPDATE_RESPONSES,
         tags=["drafts"],
     )
     def put(self, request, pk: int):
@@ -455,13 +459,7 @@ class DraftApi(ApiView):
         "the version named by If-Match. Same versioning as PUT.",
         request=ContentSerializer(partial=True),
         parameters=[IF_MATCH_HEADER, ETAG],
-        responses={
-            200: DRAFT,
-            404: NOT_FOUND_RESPONSE,
-            409: CONFLICT_RESPONSE,
-            412: ConflictProblemSerializer,
-            428: problem(_("No If-Match header.")),
-        },
+        responses=UPDATE_RESPONSES,
         tags=["drafts"],
     )
     def patch(self, request, pk: int):
