@@ -41,6 +41,7 @@ a query and a document must come out the same whichever way the word was typed):
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 import Stemmer
@@ -126,11 +127,14 @@ _TOKEN = re.compile(rf"[{_ARABIC}]+|[0-9a-z]+(?:'[0-9a-z]+)*")
 def token_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) for each token of `tokenize(text)`, start and end in `text`
     (those of the written word the token is part of)."""
-    return [
-        (match.start(), match.end(), token)
-        for match in _RAW_WORD.finditer(text or "")
-        for token in _tokens_of_word(match.group())
-    ]
+    return list(iter_token_spans(text))
+
+
+def iter_token_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """`token_spans`, one at a time (for readers that may stop early)."""
+    for match in _RAW_WORD.finditer(text or ""):
+        for token in _tokens_of_word(match.group()):
+            yield match.start(), match.end(), token
 
 
 def tokenize(text: str) -> list[str]:

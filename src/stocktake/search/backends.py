@@ -1,14 +1,9 @@
 """The two full-text backends. Each turns a SearchQuery into SQL: `matches` selects the ids of
-the matching entries; `ranked_head` the ids of entries with any of the searched words in
-their title or organisation names, best first. Terms are analysed already and contain only
-letters and digits, so both render them quoted without further escaping; matching is on whole
-terms in both, which is why they find the same entries.
-
-Ranking (decisions/0004-search.md): entries with the words in their title or organisation
-names come first, ranked among themselves (BM25 on SQLite, ts_rank on PostgreSQL: the two may
-order them differently); then every other match, most recently updated first. Scoring every
-match of a common word costs a pass over all of them (40 ms for 50,000 matches on SQLite);
-the title and organisation columns are small and few entries match there.
+the matching entries; `in_column` the ids of entries with one searched word or phrase in
+their title, or in their organisation names (for ranking: selectors.py). Terms are analysed
+already and contain only letters and digits, so both render them quoted without further
+escaping; matching is on whole terms in both, which is why they find the same entries and
+rank them the same way.
 """
 
 from itertools import pairwise
@@ -19,10 +14,8 @@ from django.db import connection, transaction
 from .analysis import PAIR
 from .query import Clause, SearchQuery
 
-# BM25 column weights: title, organisations (the other two columns are not ranked).
-FTS5_HEAD_WEIGHTS = "10.0, 6.0, 0.0, 0.0"
-# ts_rank takes them in the order D, C, B, A; the head vector has A (title), B (organisations).
-TSRANK_HEAD = "ts_rank('{0.0, 0.0, 0.6, 1.0}'::float4[], head, q)"
+# The columns ranking looks in, and their vectors on PostgreSQL (migration 0004).
+HEAD_COLUMNS = {"title": "title_vector", "organisations": "organisations_vector"}
 
 
 class SQLiteBackend:
@@ -56,11 +49,13 @@ class SQLiteBackend:
             expression = f"({expression}) NOT ({self._any(excluded)})"
         return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expression]
 
-    def ranked_head(self, query: SearchQuery) -> tuple[str, list]:
+    def in_column(self, clause: Clause, column: str) -> tuple[str, list]:
+        if column not in HEAD_COLUMNS:
+            raise ValueError(f"Not a ranked column: {column}")
+        # In the small index of the title and organisation names (migration 0003).
         return (
-            "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608 (constants)
-            f"ORDER BY bm25(search_fts, {FTS5_HEAD_WEIGHTS}), rowid DESC",
-            ["{title organisations} : (" + self._any(query.required) + ")"],
+            "SELECT rowid AS id FROM search_head_fts WHERE search_head_fts MATCH %s",
+            ["{" + column + "} : " + self._clause(clause)],
         )
 
 
@@ -125,17 +120,21 @@ class PostgreSQLBackend:
         conditions = [self._condition(clause, params) for clause in query.required]
         conditions += [f"NOT {self._condition(clause, params)}" for clause in query.excluded]
         return (
-            "SELECT initiative_id AS id FROM search_searchdocument WHERE "  # noqa: S608 (built from constants)
+            "SELECT initiative_id AS id FROM search_vectors WHERE "  # noqa: S608 (built from constants)
             + " AND ".join(conditions),
             params,
         )
 
-    def ranked_head(self, query: SearchQuery) -> tuple[str, list]:
+    def in_column(self, clause: Clause, column: str) -> tuple[str, list]:
+        """In the column's own vector (migration 0004): a word needs no re-reading of it."""
+        options = [
+            "(" + " <-> ".join(f"'{term}'" for term in alternative) + ")"
+            for alternative in clause.alternatives
+        ]
         return (
-            "SELECT initiative_id AS id FROM search_searchdocument, "  # noqa: S608 (constants)
-            "to_tsquery('simple', %s) AS q WHERE head @@ q "
-            f"ORDER BY {TSRANK_HEAD} DESC, initiative_id DESC",
-            [self._any(query.required)],
+            f"SELECT initiative_id AS id FROM search_vectors WHERE {HEAD_COLUMNS[column]} "  # noqa: S608 (constants)
+            "@@ %s::tsquery",
+            [" | ".join(options)],
         )
 
 

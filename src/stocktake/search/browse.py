@@ -13,10 +13,12 @@ A built index is never changed: a refresh makes a new one, so a request reading 
 disturbed by another replacing it.
 """
 
+import heapq
 import json
 import threading
 from array import array
 from collections import defaultdict
+from itertools import islice
 
 from django.db import connection
 from pyroaring import BitMap
@@ -26,6 +28,7 @@ from stocktake.core.i18n import fallback_chain
 from .models import SearchChange, SearchListing, SearchState
 
 SORT_ORDERS = ("updated", "newest", "title")
+WALK_STEPS_PER_ENTRY = 5
 _EMPTY = BitMap()
 
 
@@ -165,16 +168,20 @@ class BrowseIndex:
         if not within or limit <= 0:
             return []
         order, positions = self._order(sort, language)
-        if len(within) * 8 < len(order):
-            # Few entries: sort them by their place in the order.
-            return sorted(within, key=positions.__getitem__)[offset : offset + limit]
-        found = []
-        for pk in order:  # many: walk the order until the page is full
+        # Walk the order until the page is full, for as long as that costs less than
+        # sorting the entries by their place in it (a step of the walk costs about a fifth
+        # of what sorting costs an entry): a page of many entries is found in a few
+        # hundred steps; a few entries, or entries far down the order, are sorted.
+        wanted, found = offset + limit, []
+        budget = WALK_STEPS_PER_ENTRY * len(within)
+        for pk in islice(order, budget):
             if pk in within:
                 found.append(pk)
-                if len(found) == offset + limit:
-                    break
-        return found[offset:]
+                if len(found) == wanted:
+                    return found[offset:]
+        if budget >= len(order):
+            return found[offset:]  # walked the whole order: this is all there is
+        return heapq.nsmallest(wanted, within, key=positions.__getitem__)[offset:]
 
 
 _current = BrowseIndex()

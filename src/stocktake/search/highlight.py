@@ -7,7 +7,7 @@ so "schools" is marked for a search for "school" and "الصحة" for "صحة".
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis import analyze_word, token_spans
+from .analysis import analyze_word, iter_token_spans
 
 SNIPPET_WORDS = 36
 
@@ -18,15 +18,19 @@ def highlight(
     """`text` escaped, cut to about `words` words around the first match, matches in <mark>.
     Without a match, the start of the text."""
     text = text or ""
-    spans = []
-    for start, end, token in token_spans(text):
+    spans: list[tuple[int, int, bool]] = []
+    first = None  # the first matched word's place in spans
+    for start, end, token in iter_token_spans(text):
         matched = analyze_word(token, language) in terms
         if spans and spans[-1][0] == start:  # one written word, several tokens ("e-mail")
             spans[-1] = (start, end, spans[-1][2] or matched)
+        elif first is not None and len(spans) > first + words:
+            break  # the window is full, and there is text after it: enough read
         else:
             spans.append((start, end, matched))
-    first = next((n for n, span in enumerate(spans) if span[2]), 0)
-    start_word = max(0, first - words // 3)
+        if matched and first is None:
+            first = len(spans) - 1
+    start_word = max(0, (first or 0) - words // 3)
     window = spans[start_word : start_word + words]
     if not window:
         return mark_safe(escape(text))  # noqa: S308 (escaped)

@@ -1,6 +1,8 @@
 """Reading what people type in the search box, and marking what matched."""
 
-from stocktake.search.analysis import index_terms
+import random
+
+from stocktake.search.analysis import analyze_word, index_terms, token_spans
 from stocktake.search.highlight import highlight
 from stocktake.search.query import MAX_CLAUSES, parse_query
 
@@ -67,3 +69,24 @@ def test_highlight_cuts_a_long_text_around_the_first_match():
     marked = highlight(text, parse_query("target").terms, "en", words=20)
     assert marked.startswith("…") and marked.endswith("…")
     assert "<mark>target</mark>" in marked and marked.count("filler") < 25
+
+
+def test_highlight_reads_only_as_far_as_its_window_and_cuts_exactly_there():
+    """Stopping early (after the window) gives what reading the whole text gives."""
+    rng = random.Random(5)
+    vocabulary = ["filler", "target", "e-mail", "targets", "other", "x"]
+    for _trial in range(300):
+        text = " ".join(rng.choice(vocabulary) for _n in range(rng.randrange(0, 60)))
+        words = rng.choice([3, 5, 20])
+        marked = highlight(text, parse_query("target").terms, "en", words=words)
+        spans = []  # the whole text read, as the reference
+        for start, end, token in token_spans(text):
+            if spans and spans[-1][0] == start:
+                continue
+            spans.append((start, end, analyze_word(token, "en") == "target"))
+        first = next((n for n, span in enumerate(spans) if span[2]), 0)
+        begin = max(0, first - words // 3)
+        window = spans[begin : begin + words]
+        assert marked.startswith("…") == (begin > 0 and bool(window)), (text, words)
+        assert marked.endswith("…") == (begin + words < len(spans)), (text, words)
+        assert marked.count("<mark>") == sum(1 for span in window if span[2])

@@ -67,6 +67,20 @@ def test_title_and_organisation_matches_rank_above_body_text(client):
     assert html.index("Telemedicine network") < html.index("Rural programme")
 
 
+def test_relevance_counts_the_searched_words_in_the_title_then_organisation_then_recency():
+    both_in_title = entry("Telemedicine for clinics")
+    one_in_title = entry("Telemedicine pilot", "Serves clinics.")
+    organisation = make_org(names={"en": "Clinics Association"})
+    in_organisation = entry("Remote care", "Telemedicine at home.", organisation=organisation)
+    one_in_title_newer = entry("Telemedicine app", "For clinics.")
+    body_only_newest = entry("Rural care", "Telemedicine reaches clinics.")
+    ranked = search_browse(query=parse_query("telemedicine clinics"), filters={}, sort="relevance")
+    expected = [both_in_title, one_in_title_newer, one_in_title, in_organisation, body_only_newest]
+    assert ranked.ids(0, 10) == [initiative.pk for initiative in expected]
+    # Pages cut across the tiers without losing or repeating an entry.
+    assert ranked.ids(0, 2) + ranked.ids(2, 2) + ranked.ids(4, 2) == ranked.ids(0, 10)
+
+
 def test_relevance_is_offered_only_for_a_search_and_other_orders_still_apply(client):
     entry("Beta clinic")
     entry("Alpha clinic")
