@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from stocktake.vocabularies.models import Scheme
@@ -100,3 +101,11 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate limits (API requests, failed logins per
+    address) count in it, and one test's requests must not count against another's."""
+    cache.clear()
+    yield

@@ -7,6 +7,8 @@ from stocktake.core import views as core_views
 urlpatterns = [
     path("api/v1/", include("stocktake.api.urls")),
     path("health/", core_views.health, name="health"),
+    # The language switcher's links: remember the choice, then show the page in it.
+    path("language/<str:code>/", core_views.choose_language, name="choose-language"),
 ]
 
 urlpatterns += i18n_patterns(

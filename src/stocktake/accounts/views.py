@@ -41,6 +41,7 @@ from .services import (
     user_unlock_login,
     user_update_profile,
 )
+from .throttling import address_locked
 from .tokens import (
     CONFIRMATION_MAX_AGE,
     ConfirmationLinkExpired,
@@ -148,6 +149,18 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Too many failures from this address, whatever the account names (throttling.py):
+        # refused before the password is even checked.
+        if address_locked(request):
+            return render(
+                request,
+                settings.AXES_LOCKOUT_TEMPLATE,
+                {"cooloff_timedelta": settings.AXES_COOLOFF_TIME, "whole_address": True},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

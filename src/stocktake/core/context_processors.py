@@ -1,14 +1,37 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language
+
+
+def _same_page_in(path: str, code: str, current: str) -> str:
+    """`path` in the language `code`; for an address no view answers (a 404 page), the same
+    address under the other language prefix."""
+    url = translate_url(path, code)
+    prefix = f"/{current}/"
+    if url == path and code != current and path.startswith(prefix):
+        url = f"/{code}/{path[len(prefix) :]}"
+    return url
 
 
 def site(request):
-    """Site name and the same page in every configured language, for the switcher."""
+    """Site name and the same page in every configured language, for the switcher.
+
+    `url` is the page itself (for rel="alternate" links); `switch_url` goes through the view
+    that remembers the choice in the language cookie before showing that page."""
     path = request.get_full_path()
-    return {
-        "SITE_NAME": settings.SITE_NAME,
-        "language_links": [
-            {"code": code, "name": name, "url": translate_url(path, code)}
-            for code, name in settings.LANGUAGES
-        ],
-    }
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = _same_page_in(path, code, current)
+        switch = reverse("choose-language", args=[code])
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "switch_url": f"{switch}?{urlencode({'next': url})}",
+            }
+        )
+    return {"SITE_NAME": settings.SITE_NAME, "language_links": links}

@@ -53,6 +53,7 @@ def field_label(name: str) -> str:
         "organisation_country": _("Organisation country"),
         "action_line_primary": _("Primary WSIS Action Line"),
         "action_lines_secondary": _("Other WSIS Action Lines"),
+        "sdg_goal_evidence": _("Evidence for the SDG goals"),
         "sdg_target_evidence": _("Evidence for the SDG targets"),
     }
     if name in labels:

@@ -23,6 +23,7 @@ from stocktake.initiatives.content import (
     FIELD_LABELS,
     REQUIRED_FOR_SUBMISSION,
     TermMemo,
+    goal_evidence_kept,
     read_revision,
     validate_content,
 )
@@ -129,6 +130,9 @@ def _comparable(document: dict) -> dict:
     result["sdg_targets"] = tuple(
         sorted((t["code"], t.get("evidence") or "") for t in document.get("sdg_targets") or [])
     )
+    result["sdg_goal_evidence"] = {
+        code: text for code, text in (document.get("sdg_goal_evidence") or {}).items() if text
+    }
     for name in ("start_date", "end_date"):
         value = document.get(name)
         result[name] = value.isoformat() if isinstance(value, dt.date) else (value or None)
@@ -212,6 +216,8 @@ class Planner:
             names = {"action_line_primary", "action_lines_secondary"}
         elif field_name == "sdg_targets":
             names = {"sdg_targets", "sdg_target_evidence"}
+        elif field_name == "sdg_goal_evidence":
+            names = {"sdg_goal_evidence", "sdg_goals"}
         elif field_name == "organisation":
             names = {f"organisation_{code}" for code in _languages()} | {
                 "organisation_id",
@@ -336,16 +342,20 @@ class Planner:
                 fragment["sdg_targets"] = [{"code": code} for code in codes]
             else:
                 fragment[target] = codes
-        if "sdg_target_evidence" in texts:
+        for name, key, example in (
+            ("sdg_target_evidence", "_evidence", '{"16.9": "text"}'),
+            ("sdg_goal_evidence", "sdg_goal_evidence", '{"16": "text"}'),
+        ):
+            if name not in texts:
+                continue
+            message = _("Write the evidence as a JSON object, such as %(example)s.") % {
+                "example": example
+            }
             try:
-                evidence = _json_cell(
-                    texts["sdg_target_evidence"],
-                    dict,
-                    _('Write the evidence as a JSON object, such as {"16.9": "text"}.'),
-                )
-                fragment["_evidence"] = {str(k): str(v or "") for k, v in evidence.items()}
+                evidence = _json_cell(texts[name], dict, message)
+                fragment[key] = {str(k): str(v or "") for k, v in evidence.items()}
             except _CellError as error:
-                plan.error("sdg_target_evidence", error.message)
+                plan.error(name, error.message)
         for name, message in (
             ("partners", _('Write the partners as a JSON list, such as [{"name": "UNDP"}].')),
             ("links", _('Write the links as a JSON list, such as [{"label": "…", "url": "…"}].')),
@@ -548,6 +558,11 @@ class Planner:
             }
             for target in targets
         ]
+        if "sdg_goal_evidence" not in fragment:
+            # A file without the column keeps the evidence of the goals the entry keeps.
+            document["sdg_goal_evidence"] = goal_evidence_kept(
+                document, (base or {}).get("sdg_goal_evidence")
+            )
         if evidence:
             unknown = set(evidence) - {t["code"] for t in document["sdg_targets"]}
             if unknown:

@@ -431,6 +431,7 @@ class _Writer:
                     stakeholder_type=spec["stakeholder_type"],
                     country=spec["country"],
                     acronym=spec["acronym"],
+                    actor=self.user,  # checked as the moderator; not made its admin
                 )
                 self.organisations[plan.organisation_key] = organisation
         if plan.action == CREATE:

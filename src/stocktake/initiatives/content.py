@@ -7,13 +7,17 @@ The document has the same shape everywhere (forms, API, demo data, imports):
      "initiative_type": "programme", "implementation_status": "ongoing", "coverage": "national",
      "start_date": "2021-03-01", "end_date": None,
      "action_lines": {"primary": "C7.1", "secondary": ["C5"]},
-     "sdg_goals": ["16"], "sdg_targets": [{"code": "16.9", "evidence": "…"}],
+     "sdg_goals": ["16"], "sdg_goal_evidence": {"16": "…"},
+     "sdg_targets": [{"code": "16.9", "evidence": "…"}],
      "gdc_objectives": [...], "wsis_targets": [...], "technologies": [...],
      "beneficiary_groups": [...], "countries": ["TN"],
      "partners": [{"name": "…", "stakeholder_type": "…", "country": "…"}],
      "funding_source": "", "funding_amount": None, "funding_currency": "",
      "website": "", "links": [{"label": "…", "url": "…"}], "keywords": [...],
      "contact_name": "", "contact_email": ""}
+
+The evidence of an SDG goal (optional) sits beside the goals, only for goals the entry has:
+`sdg_goals` stays a plain list of codes.
 """
 
 import datetime as dt
@@ -85,6 +89,15 @@ FIELD_LABELS = {
     "contact_name": gettext_lazy("Contact name"),
     "contact_email": gettext_lazy("Contact e-mail"),
 }
+# Fields that detail another field of FIELD_LABELS rather than stand alone: a comparison
+# shows them with that field (a goal's evidence beside the goal, as a target's is).
+DETAIL_FIELDS = {"sdg_goal_evidence": "sdg_goals"}
+DETAIL_LABELS = {"sdg_goal_evidence": gettext_lazy("Evidence for the SDG goals")}
+
+
+def field_label(field: str):
+    """The name for people of a document field (for errors keyed by field)."""
+    return FIELD_LABELS.get(field) or DETAIL_LABELS.get(field) or field
 
 
 def clean_text(value) -> str:
@@ -105,6 +118,26 @@ def _languages() -> list[str]:
 class _Errors(dict):
     def add(self, field: str, message) -> None:
         self.setdefault(field, []).append(str(message))
+
+
+def goals_of(document: dict) -> set[str]:
+    """The SDG goals a (raw) document has: those chosen and those of its targets."""
+    goals = set(_codes(document.get("sdg_goals")))
+    targets = document.get("sdg_targets")
+    for target in targets if isinstance(targets, list | tuple) else []:
+        code = target.get("code") if isinstance(target, dict) else target
+        if clean_text(code):
+            goals.add(clean_text(code).split(".")[0])
+    return goals
+
+
+def goal_evidence_kept(document: dict, evidence) -> dict[str, str]:
+    """Of some goal evidence, that of the goals `document` has: for updates that change the
+    goals without restating the evidence (a goal taken out takes its evidence with it)."""
+    if not isinstance(evidence, dict):
+        return {}
+    goals = goals_of(document)
+    return {code: text for code, text in evidence.items() if clean_text(code) in goals}
 
 
 def _codes(value) -> list[str]:
@@ -234,6 +267,19 @@ def validate_content(
                 )
     clean["sdg_targets"] = list({t["code"]: t for t in targets}.values())
 
+    goal_evidence_raw = raw.get("sdg_goal_evidence") or {}
+    goal_evidence: dict[str, str] = {}
+    if isinstance(goal_evidence_raw, dict):
+        for code, text in goal_evidence_raw.items():
+            code, text = clean_text(code), clean_text(text)
+            if code and text:
+                goal_evidence[code] = text
+    else:
+        errors.add(
+            "sdg_goal_evidence",
+            _('Give the evidence per goal, as an object such as {"16": "text"}.'),
+        )
+
     for field in TERM_FIELDS:
         if field not in ("action_lines", "sdg_targets"):
             clean[field] = _codes(raw.get(field))
@@ -253,7 +299,10 @@ def validate_content(
                 field,
                 _("Unknown codes: %(codes)s.") % {"codes": ", ".join(unknown)},
             )
-        evidence = {t["code"]: t["evidence"] for t in clean["sdg_targets"]}
+        evidence = {
+            "sdg_goals": goal_evidence,
+            "sdg_targets": {t["code"]: t["evidence"] for t in clean["sdg_targets"]},
+        }.get(field, {})
         for code in codes:
             if code in found:
                 is_primary = field == "action_lines" and code == primary
@@ -272,7 +321,21 @@ def validate_content(
         known = {t.pk for t, _p, _e in term_links}
         for code in goals:
             if code in found and found[code].pk not in known:
-                term_links.append((found[code], False, ""))
+                term_links.append((found[code], False, goal_evidence.get(code, "")))
+    # Evidence only for goals the entry has (ticked, or implied by a target).
+    unchosen = [code for code in goal_evidence if code not in clean["sdg_goals"]]
+    if unchosen:
+        errors.add(
+            "sdg_goal_evidence",
+            _(
+                "Evidence is given for goals the entry does not have: %(codes)s. Choose these "
+                "goals, or take their evidence out."
+            )
+            % {"codes": ", ".join(code[:20] for code in unchosen[:20])},
+        )
+    clean["sdg_goal_evidence"] = {
+        code: goal_evidence[code] for code in clean["sdg_goals"] if code in goal_evidence
+    }
 
     clean["start_date"] = _date(raw.get("start_date"), "start_date", errors)
     clean["end_date"] = _date(raw.get("end_date"), "end_date", errors)
@@ -410,6 +473,10 @@ def read_revision(revision: Revision) -> dict:
             ]
         else:
             document[field] = [link.term.code for link in by_scheme.get(scheme, [])]
+    # Only goals with evidence, so that equal content reads back equal.
+    document["sdg_goal_evidence"] = {
+        link.term.code: link.evidence for link in by_scheme.get("sdg-goals", []) if link.evidence
+    }
     for field in (
         "partners", "funding_source", "funding_currency", "website", "links", "keywords",
         "contact_name", "contact_email",
@@ -422,12 +489,24 @@ def read_revision(revision: Revision) -> dict:
     return document
 
 
+def _detail(document: dict, name: str):
+    """A detail field for comparing: an object without its empty texts (a document not yet
+    validated, such as the editor's side of a conflict, may have them)."""
+    value = document.get(name) or {}
+    return {key: text for key, text in value.items() if text} if isinstance(value, dict) else value
+
+
 def diff_documents(old: dict | None, new: dict) -> list[dict]:
-    """Field-by-field differences, in form order: [{"field", "label", "old", "new"}]."""
+    """Field-by-field differences, in form order: [{"field", "label", "old", "new"}]. A
+    field counts as changed when one of its DETAIL_FIELDS did (the goals, when only their
+    evidence changed)."""
     old = old or {}
     changes = []
     for field, label in FIELD_LABELS.items():
         before, after = old.get(field), new.get(field)
-        if before != after and (before or after):
+        details = [name for name, parent in DETAIL_FIELDS.items() if parent == field]
+        if (before != after and (before or after)) or any(
+            _detail(old, name) != _detail(new, name) for name in details
+        ):
             changes.append({"field": field, "label": label, "old": before, "new": after})
     return changes

@@ -5,6 +5,7 @@ import json
 import random
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -20,30 +21,72 @@ from .content import read_revision
 from .models import Initiative, Origin, Transition
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-# For local use only: `load_demo` refuses to run with DEBUG off.
+
+
+class DemoAccount(NamedTuple):
+    username: str
+    password: str
+    name: str
+    role: str  # moderator, contributor (admin of every demo organisation), member, applicant
+    description: str  # as the README's table of demo accounts says it
+
+
+# For local use only: `load_demo` refuses to run with DEBUG off. Loading the demo again puts
+# each account's screening and moderator flag back as described here.
 DEMO_ACCOUNTS = [
-    # username, password, full name, moderator
-    ("moderator", "demo-moderator-2026", "Mona Haddad", True),
-    ("moderator2", "demo-moderator-2026", "Karim Benali", True),
-    ("contributor", "demo-contributor-2026", "Layla Mansour", False),
+    DemoAccount("moderator", "demo-moderator-2026", "Mona Haddad", "moderator", "moderator"),
+    DemoAccount(
+        "moderator2",
+        "demo-moderator-2026",
+        "Karim Benali",
+        "moderator",
+        "second moderator (four-eyes publishing)",
+    ),
+    DemoAccount(
+        "contributor",
+        "demo-contributor-2026",
+        "Layla Mansour",
+        "contributor",
+        "contributor and organisation admin of every demo organisation",
+    ),
+    DemoAccount(
+        "member",
+        "demo-member-2026",
+        "Youssef Amrani",
+        "member",
+        "contributor (not organisation admin) in every demo organisation",
+    ),
+    DemoAccount(
+        "applicant",
+        "demo-applicant-2026",
+        "Salma Idrissi",
+        "applicant",
+        "new account waiting for screening (e-mail confirmed, in the moderators' queue)",
+    ),
 ]
+APPLICANT_NOTE = "Ministry of Digital Economy, data protection officer."
 
 
-def _user(username: str, password: str, name: str, moderator: bool):
+def _user(account: DemoAccount):
     User = get_user_model()
-    user = User.objects.filter(username=username).first()
+    user = User.objects.filter(username=account.username).first()
     if user is None:
-        first, _sep, last = name.partition(" ")
+        first, _sep, last = account.name.partition(" ")
         user = User.objects.create_user(
-            username=username,
-            email=f"{username}@example.org",
-            password=password,
+            username=account.username,
+            email=f"{account.username}@example.org",
+            password=account.password,
             first_name=first,
             last_name=last,
         )
-    user.is_moderator = moderator
-    user.screening_status = ScreeningStatus.APPROVED
+    user.is_moderator = account.role == "moderator"
     user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+    if account.role == "applicant":
+        user.screening_status = ScreeningStatus.PENDING
+        user.screened_at, user.screened_by, user.screening_note = None, None, ""
+        user.registration_note = APPLICANT_NOTE
+    else:
+        user.screening_status = ScreeningStatus.APPROVED
     user.save()
     return user
 
@@ -61,10 +104,10 @@ def _content(item: dict) -> dict:
     keys = (
         "original_language", "title", "summary", "description", "objectives", "results",
         "challenges", "future_plans", "partners", "initiative_type", "implementation_status",
-        "coverage", "start_date", "end_date", "action_lines", "sdg_goals", "sdg_targets",
-        "gdc_objectives", "wsis_targets", "technologies", "beneficiary_groups", "countries",
-        "funding_source", "funding_amount", "funding_currency", "website", "keywords",
-        "contact_name", "contact_email", "links",
+        "coverage", "start_date", "end_date", "action_lines", "sdg_goals", "sdg_goal_evidence",
+        "sdg_targets", "gdc_objectives", "wsis_targets", "technologies", "beneficiary_groups",
+        "countries", "funding_source", "funding_amount", "funding_currency", "website",
+        "keywords", "contact_name", "contact_email", "links",
     )  # fmt: skip
     return {key: item[key] for key in keys if key in item}
 
@@ -84,7 +127,9 @@ def _backdate(initiative: Initiative, when) -> None:
 @transaction.atomic
 def load_demo(*, directory: Path = DEMO_DIR, seed: int = 2026) -> dict[str, int]:
     rng = random.Random(seed)
-    moderator, moderator2, contributor = (_user(*account) for account in DEMO_ACCOUNTS)
+    users = {account.username: _user(account) for account in DEMO_ACCOUNTS}
+    moderator, moderator2 = users["moderator"], users["moderator2"]
+    contributor, member = users["contributor"], users["member"]
     org_data, entries = read_demo_files(directory)
     organisations = {}
     for item in org_data:
@@ -100,6 +145,9 @@ def load_demo(*, directory: Path = DEMO_DIR, seed: int = 2026) -> dict[str, int]
             )
         Membership.objects.get_or_create(
             organisation=organisation, user=contributor, defaults={"role": MembershipRole.ADMIN}
+        )
+        Membership.objects.get_or_create(
+            organisation=organisation, user=member, defaults={"role": MembershipRole.CONTRIBUTOR}
         )
         organisations[item["slug"]] = organisation
 

@@ -15,7 +15,7 @@ from stocktake.organisations.models import Organisation
 from stocktake.vocabularies.models import Term
 from stocktake.vocabularies.selectors import term_get
 
-from .content import FIELD_LABELS, SUMMARY_WORDS
+from .content import FIELD_LABELS, SUMMARY_WORDS, field_label
 
 MAX_PARTNERS = 5
 
@@ -42,13 +42,47 @@ def _grouped_targets():
     return [(f"{goals[pk].code} {goals[pk].label}", items) for pk, items in groups.items() if items]
 
 
-def _grouped_action_lines():
+def _action_lines():
+    """The Action Lines as flat choices, and each sub-line's parent (C7.1 → C7)."""
     lines = list(
-        Term.objects.filter(scheme__identifier="wsis-action-lines", deprecated=False).order_by(
-            "sort_order"
-        )
+        Term.objects.filter(scheme__identifier="wsis-action-lines", deprecated=False)
+        .select_related("parent")
+        .order_by("sort_order")
     )
-    return [(t.code, f"{t.code} {t.label}") for t in lines]
+    choices = [(t.code, f"{t.code} {t.label}") for t in lines]
+    parents = {t.code: t.parent.code for t in lines if t.parent_id}
+    return choices, parents
+
+
+class _NestedChoices:
+    """A choice widget that shows sub-terms inside their parent term (C7.1 to C7.8 under C7),
+    each still a choice of its own. `parents` maps a choice to its parent's value."""
+
+    template_name = "initiatives/editing/widgets/nested_choices.html"
+    parents: dict[str, str] = {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        tree, by_value = [], {}
+        for _group, options, _index in context["widget"]["optgroups"]:
+            for option in options:
+                option["children"] = []
+                parent = by_value.get(self.parents.get(str(option["value"])))
+                if parent is None:
+                    tree.append(option)
+                    by_value[str(option["value"])] = option
+                else:
+                    parent["children"].append(option)
+        context["widget"]["tree"] = tree
+        return context
+
+
+class NestedRadioSelect(_NestedChoices, forms.RadioSelect):
+    pass
+
+
+class NestedCheckboxSelectMultiple(_NestedChoices, forms.CheckboxSelectMultiple):
+    pass
 
 
 def language_name(code: str) -> str:
@@ -94,7 +128,7 @@ class StepForm(forms.Form):
                 for message in messages:
                     self.add_error(target, message)
             else:
-                elsewhere.extend(f"{FIELD_LABELS.get(field, field)}: {m}" for m in messages)
+                elsewhere.extend(f"{field_label(field)}: {m}" for m in messages)
         return elsewhere
 
 
@@ -164,13 +198,14 @@ class DescriptionForm(StepForm):
 class ClassificationForm(StepForm):
     title_text = _("Classification")
     multiple = ("sdg_goals", "gdc_objectives", "wsis_targets", "technologies", "beneficiary_groups")
-    error_fields = {"action_lines": "action_line_primary"}
+    error_fields = {"action_lines": "action_line_primary", "sdg_goal_evidence": "sdg_goals"}
+    EVIDENCE_MAX = 2000
 
     action_line_primary = forms.ChoiceField(
-        label=_("Primary WSIS Action Line"), required=False, widget=forms.RadioSelect
+        label=_("Primary WSIS Action Line"), required=False, widget=NestedRadioSelect
     )
     action_lines_secondary = forms.MultipleChoiceField(
-        label=_("Other WSIS Action Lines"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Other WSIS Action Lines"), required=False, widget=NestedCheckboxSelectMultiple
     )
     sdg_goals = forms.MultipleChoiceField(
         label=FIELD_LABELS["sdg_goals"], required=False, widget=forms.CheckboxSelectMultiple
@@ -195,21 +230,42 @@ class ClassificationForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        lines = _grouped_action_lines()
-        self.fields["action_line_primary"].choices = lines
-        self.fields["action_lines_secondary"].choices = lines
+        lines, parents = _action_lines()
+        for name in ("action_line_primary", "action_lines_secondary"):
+            self.fields[name].choices = lines
+            self.fields[name].widget.parents = parents
         self.fields["sdg_goals"].choices = _choices("sdg-goals")
         self.fields["sdg_targets"].choices = _grouped_targets()
         self.fields["gdc_objectives"].choices = _choices("gdc-objectives")
         self.fields["wsis_targets"].choices = _choices("wsis-targets")
         self.fields["technologies"].choices = _choices("technologies", with_code=False)
         self.fields["beneficiary_groups"].choices = _choices("beneficiary-groups", with_code=False)
-        for target in self.document.get("sdg_targets") or []:
-            self.fields[f"evidence_{target['code']}"] = forms.CharField(
-                label=_("Evidence for target %(code)s") % {"code": target["code"]},
+        # An evidence box for each goal and target already chosen; and, when the form is
+        # posted, for each one ticked in it (the page's script shows a box as soon as one is
+        # ticked).
+        goal_evidence = self.document.get("sdg_goal_evidence") or {}
+        goals = {code: goal_evidence.get(code, "") for code in self.document.get("sdg_goals") or []}
+        self._add_evidence_fields(
+            "sdg_goals", goals, "goal_evidence_", _("Evidence for goal %(code)s")
+        )
+        targets = {t["code"]: t.get("evidence", "") for t in self.document.get("sdg_targets") or []}
+        self._add_evidence_fields(
+            "sdg_targets", targets, "evidence_", _("Evidence for target %(code)s")
+        )
+
+    def _add_evidence_fields(self, name: str, evidence: dict, prefix: str, label) -> None:
+        if self.is_bound:
+            field = self.fields[name]
+            ticked = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for code in ticked or []:
+                if field.valid_value(code):
+                    evidence.setdefault(code, "")
+        for code, text in evidence.items():
+            self.fields[f"{prefix}{code}"] = forms.CharField(
+                label=label % {"code": code},
                 required=False,
-                max_length=2000,
-                initial=target.get("evidence", ""),
+                max_length=self.EVIDENCE_MAX,
+                initial=text,
                 widget=_textarea(2),
             )
 
@@ -227,6 +283,9 @@ class ClassificationForm(StepForm):
     def evidence_fields(self):
         return [self[name] for name in self.fields if name.startswith("evidence_")]
 
+    def goal_evidence_fields(self):
+        return [self[name] for name in self.fields if name.startswith("goal_evidence_")]
+
     def apply(self):
         document = copy.deepcopy(self.document)
         data = self.cleaned_data
@@ -240,6 +299,11 @@ class ClassificationForm(StepForm):
             {"code": code, "evidence": data.get(f"evidence_{code}", "")}
             for code in data["sdg_targets"]
         ]
+        document["sdg_goal_evidence"] = {
+            code: data[f"goal_evidence_{code}"]
+            for code in data["sdg_goals"]
+            if data.get(f"goal_evidence_{code}")
+        }
         return document
 
 
@@ -409,7 +473,8 @@ STEPS = [BasicsForm, DescriptionForm, ClassificationForm, PlaceTimeForm, LinksFo
 FIELD_STEP = {
     "original_language": 1, "title": 1, "summary": 1,
     "description": 2, "objectives": 2, "results": 2, "challenges": 2, "future_plans": 2,
-    "action_lines": 3, "sdg_goals": 3, "sdg_targets": 3, "gdc_objectives": 3,
+    "action_lines": 3, "sdg_goals": 3, "sdg_goal_evidence": 3, "sdg_targets": 3,
+    "gdc_objectives": 3,
     "wsis_targets": 3, "technologies": 3, "beneficiary_groups": 3,
     "countries": 4, "coverage": 4, "initiative_type": 4, "implementation_status": 4,
     "start_date": 4, "end_date": 4, "partners": 4,

@@ -92,6 +92,16 @@ class Initiative(models.Model):
         _("last confirmed"), null=True, blank=True, db_index=True
     )
     last_reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
+    # A duplicate merged by a moderator (see merging.py): archived, and its address leads
+    # visitors to the entry it was merged into.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+    )
 
     class Meta:
         ordering = ["-last_published_at", "-pk"]

@@ -1,6 +1,7 @@
 """Reads of stocktaking entries. Visitors only ever reach published entries through these."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db.models import (
     Exists,
@@ -19,6 +20,8 @@ from stocktake.vocabularies.models import CrosswalkLink, Term
 from .models import Initiative, Revision, RevisionState, RevisionTerm, Status, Transition
 
 STALE_AFTER = timedelta(days=365)
+# Out of the workflow until a moderator restores them.
+CLOSED_STATUSES = (Status.ARCHIVED, Status.WITHDRAWN)
 LIST_DEFERRED_FIELDS = (
     "description", "objectives", "results", "challenges", "future_plans", "partners", "links",
     "contact_name", "contact_email",
@@ -81,6 +84,14 @@ def initiative_public_list(
 LIST_ROW_SCHEMES = ("countries", "wsis-action-lines")
 
 
+class ListedLink(NamedTuple):
+    """A classification link as a list row reads it (a model instance costs ten times as
+    much to make, and a page makes a hundred)."""
+
+    term: Term
+    is_primary: bool
+
+
 def initiative_public_in_order(
     *, ids: list[int], with_texts: bool = False, index: BrowseIndex | None = None
 ) -> list[Initiative]:
@@ -107,13 +118,13 @@ def initiative_public_in_order(
     # scheme in SQL would have the database walk the term index over every entry; and a
     # page holds some 300 links, of which a row shows a tenth), sorted out here.
     terms = facet_terms_by_pk(index)
-    shown: dict[int, list[RevisionTerm]] = {}
+    shown: dict[int, list[ListedLink]] = {}
     for revision_id, term_id, is_primary in RevisionTerm.objects.filter(
         revision_id__in=[initiative.published_revision_id for initiative in found.values()]
     ).values_list("revision_id", "term_id", "is_primary"):
         term = terms.get(term_id)
         if term is not None and term.scheme.identifier in LIST_ROW_SCHEMES:
-            link = RevisionTerm(revision_id=revision_id, term=term, is_primary=is_primary)
+            link = ListedLink(term=term, is_primary=is_primary)
             shown.setdefault(revision_id, []).append(link)
     for initiative in found.values():
         revision = initiative.published_revision
@@ -172,8 +183,11 @@ def initiative_is_stale(initiative: Initiative, *, now=None) -> bool:
 def moderation_queue(
     *, waiting_only: bool = True, organisation_country: str | None = None, kind: str | None = None
 ) -> QuerySet[Initiative]:
-    """Entries with a submission waiting, longest waiting first."""
-    queryset = Initiative.objects.filter(working_revision__state=RevisionState.SUBMITTED)
+    """Entries with a submission waiting, longest waiting first. Withdrawn and archived
+    entries are out of the workflow, whatever their last revision says."""
+    queryset = Initiative.objects.filter(working_revision__state=RevisionState.SUBMITTED).exclude(
+        status__in=CLOSED_STATUSES
+    )
     if kind == "new":
         queryset = queryset.filter(published_revision__isnull=True)
     elif kind == "revision":
@@ -196,8 +210,10 @@ def stale_initiatives(*, now=None) -> QuerySet[Initiative]:
 
 
 def user_initiatives(*, user) -> QuerySet[Initiative]:
-    """Entries of the organisations the user belongs to (moderators: theirs too)."""
-    if not (user and user.is_authenticated):
+    """Entries of the organisations the user belongs to (moderators: theirs too). Accounts
+    not screened (waiting, or rejected) see none: their organisation's drafts are not theirs
+    to read until a moderator has screened them."""
+    if not (user and user.is_authenticated and user.is_active and user.is_screened):
         return Initiative.objects.none()
     return (
         Initiative.objects.filter(organisation__memberships__user=user)
@@ -207,15 +223,19 @@ def user_initiatives(*, user) -> QuerySet[Initiative]:
     )
 
 
-def can_view(*, user, initiative: Initiative) -> bool:
-    """Visitors see published entries; members and moderators see their drafts too."""
-    if initiative.status == Status.PUBLISHED and initiative.published_revision_id:
-        return True
-    if is_moderator(user):
-        return True
-    if not (user and user.is_authenticated):
+def _is_screened_member(user, initiative: Initiative) -> bool:
+    """A member of the entry's organisation whose account a moderator has screened: accounts
+    waiting for screening, or rejected, see nothing their organisation has not published."""
+    if not (user and user.is_authenticated and user.is_active and user.is_screened):
         return False
     return initiative.organisation.memberships.filter(user=user).exists()
+
+
+def can_view(*, user, initiative: Initiative) -> bool:
+    """Visitors see published entries; screened members and moderators see drafts too."""
+    if initiative.status == Status.PUBLISHED and initiative.published_revision_id:
+        return True
+    return is_moderator(user) or _is_screened_member(user, initiative)
 
 
 def country_terms_with_entries() -> QuerySet[Term]:
@@ -258,7 +278,7 @@ def moderation_queue_countries() -> QuerySet[Term]:
                 Initiative.objects.filter(
                     organisation__country_id=OuterRef("pk"),
                     working_revision__state=RevisionState.SUBMITTED,
-                )
+                ).exclude(status__in=CLOSED_STATUSES)
             )
         )
         .order_by("sort_order")
@@ -275,13 +295,9 @@ def initiatives_by_ids(*, ids) -> dict[int, Initiative]:
 
 
 def can_view_revisions(*, user, initiative: Initiative) -> bool:
-    """Every version of an entry, drafts and pending ones included, is for the members of its
-    organisation and for moderators."""
-    if is_moderator(user):
-        return True
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return initiative.organisation.memberships.filter(user=user).exists()
+    """Every version of an entry, drafts and pending ones included, with its contact details
+    and review notes, is for the screened members of its organisation and for moderators."""
+    return is_moderator(user) or _is_screened_member(user, initiative)
 
 
 def initiative_revision_get(*, initiative: Initiative, number: int) -> Revision:

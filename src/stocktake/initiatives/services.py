@@ -3,10 +3,13 @@ updates. Every rule about who may do what is enforced here, for the pages and th
 
 Lifecycle: draft → submitted → changes requested ⇄ submitted → published → archived, or
 withdrawn from any state. Editing a published entry creates a pending revision that goes
-through the same review while visitors keep seeing the published one.
+through the same review while visitors keep seeing the published one. The version a
+moderator reviewed is never written over: the first edit after "changes requested" starts a
+new version, so the resubmission can be compared with what was reviewed.
 """
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -30,16 +33,38 @@ from .models import (
     Revision,
     RevisionImage,
     RevisionState,
+    RevisionTerm,
     Status,
     Transition,
 )
 
+logger = logging.getLogger(__name__)
+
 STALE_AFTER = timedelta(days=365)
 REMIND_EVERY = timedelta(days=30)
 EDITABLE_REVISION_STATES = {RevisionState.DRAFT, RevisionState.CHANGES_REQUESTED}
+# What a copy of a revision carries over (its term links and images are copied apart).
+CONTENT_COPY_FIELDS = (
+    "original_language", "title", "summary", "description", "objectives", "results",
+    "challenges", "future_plans", "partners", "initiative_type_id", "implementation_status_id",
+    "coverage_id", "start_date", "end_date", "funding_source", "funding_amount",
+    "funding_currency", "website", "links", "keywords", "contact_name", "contact_email",
+)  # fmt: skip
 EDIT_REFUSED = gettext_lazy(
     "Only members of the organisation that owns this entry, or moderators, can edit it."
 )
+CLOSED_STATUSES = (Status.ARCHIVED, Status.WITHDRAWN)
+# Withdrawn and archived entries are out of the workflow until a moderator restores them.
+CLOSED_REFUSALS = {
+    Status.WITHDRAWN: gettext_lazy(
+        "This entry has been withdrawn: a moderator must restore it before it can be "
+        "submitted, reviewed or published."
+    ),
+    Status.ARCHIVED: gettext_lazy(
+        "This entry has been archived: a moderator must restore it before it can be "
+        "submitted, reviewed or published."
+    ),
+}
 
 
 class TransitionError(ValidationError):
@@ -120,8 +145,30 @@ def _refuse(message: str) -> None:
     raise TransitionError(message)
 
 
+def _refuse_if_closed(initiative: Initiative) -> None:
+    if initiative.status in CLOSED_REFUSALS:
+        _refuse(str(CLOSED_REFUSALS[initiative.status]))
+
+
 def next_revision_number(initiative: Initiative) -> int:
     return (initiative.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _return_to_draft(initiative: Initiative, *, actor, from_status: str) -> None:
+    """A submission of an entry that leaves the workflow stops waiting for review; its text
+    stays, as a draft, for when the entry is restored."""
+    revision = initiative.working_revision
+    if revision is None or revision.state != RevisionState.SUBMITTED:
+        return
+    revision.state = RevisionState.DRAFT
+    revision.save(update_fields=["state", "updated_at"])
+    record_transition(
+        initiative,
+        action="return_to_draft",
+        from_status=from_status,
+        actor=actor,
+        revision=revision,
+    )
 
 
 # --- drafting ----------------------------------------------------------------------------
@@ -170,7 +217,7 @@ def initiative_create(
 def editable_revision(initiative: Initiative) -> Revision:
     """The revision an editor works on: the draft or requested changes, else (for a published
     entry with no pending edit) the published one, which the first save copies."""
-    if initiative.status in (Status.ARCHIVED, Status.WITHDRAWN):
+    if initiative.status in CLOSED_STATUSES:
         _refuse(_("This entry is archived or withdrawn: it can no longer be edited."))
     revision = initiative.working_revision
     if revision is not None and revision.state == RevisionState.SUBMITTED:
@@ -201,17 +248,42 @@ def initiative_update(
     # Take the version: a concurrent writer that loaded the same lock now fails here.
     if not Revision.objects.filter(pk=base.pk, lock=lock).update(lock=F("lock") + 1):
         raise _conflict(base, content)
-    if base.state in EDITABLE_REVISION_STATES:
+    if base.state == RevisionState.DRAFT:
         base.refresh_from_db()
         write_revision(base, clean)
         return base
-    # Published content: write a new pending revision, leave the published one untouched.
+    revision, _images = _start_revision(initiative, base, user=user, clean=clean)
+    return revision
+
+
+def _start_revision(
+    initiative: Initiative, base: Revision, *, user, clean: dict | None = None
+) -> tuple[Revision, dict[int, int]]:
+    """A new working revision on top of `base` — the published version, or the version a
+    moderator reviewed when asking for changes — which stays exactly as it is. It holds the
+    editor's `clean` content, or a copy of base's. Returns it and {base image id: copy id}."""
     revision = Revision(
         initiative=initiative, number=next_revision_number(initiative), created_by=user
     )
-    write_revision(revision, clean)
-    RevisionImage.objects.bulk_create(
-        RevisionImage(
+    if clean is not None:
+        write_revision(revision, clean)
+    else:
+        source = Revision.objects.get(pk=base.pk)
+        for name in CONTENT_COPY_FIELDS:
+            setattr(revision, name, getattr(source, name))
+        revision.save()
+        RevisionTerm.objects.bulk_create(
+            RevisionTerm(
+                revision=revision,
+                term_id=link.term_id,
+                is_primary=link.is_primary,
+                evidence=link.evidence,
+            )
+            for link in source.term_links.all()
+        )
+    images = {}
+    for image in base.images.all():
+        copy = RevisionImage.objects.create(
             revision=revision,
             image=image.image.name,
             alt_text=image.alt_text,
@@ -219,14 +291,13 @@ def initiative_update(
             height=image.height,
             sort_order=image.sort_order,
         )
-        for image in base.images.all()
-    )
+        images[image.pk] = copy.pk
     initiative.working_revision = revision
     initiative.save(update_fields=["working_revision", "updated_at"])
     record_transition(
         initiative, action="revise", from_status=initiative.status, actor=user, revision=revision
     )
-    return revision
+    return revision, images
 
 
 # --- the lifecycle -----------------------------------------------------------------------
@@ -239,6 +310,7 @@ def initiative_submit(*, user, initiative: Initiative, note: str = "") -> Initia
         can_edit(user=user, initiative=initiative),
         _("Only members of the organisation that owns this entry can submit it."),
     )
+    _refuse_if_closed(initiative)
     revision = initiative.working_revision
     if revision is None or revision.state not in EDITABLE_REVISION_STATES:
         _refuse(_("There is nothing to submit: the entry has no draft or requested changes."))
@@ -265,6 +337,7 @@ def initiative_submit(*, user, initiative: Initiative, note: str = "") -> Initia
 
 
 def _pending(initiative: Initiative) -> Revision:
+    _refuse_if_closed(initiative)
     revision = initiative.working_revision
     if revision is None or revision.state != RevisionState.SUBMITTED:
         _refuse(_("This entry has no submission waiting for review."))
@@ -344,22 +417,36 @@ def initiative_archive(*, moderator, initiative: Initiative, note: str = "") -> 
     record_transition(
         initiative, action="archive", from_status=Status.PUBLISHED, actor=moderator, note=note
     )
+    _return_to_draft(initiative, actor=moderator, from_status=Status.ARCHIVED)
     search_index_update(initiative=initiative)
     return initiative
 
 
 @transaction.atomic
 def initiative_restore(*, moderator, initiative: Initiative, note: str = "") -> Initiative:
-    """Bring an archived or withdrawn entry back: published if it ever was, else a draft."""
+    """Bring an archived or withdrawn entry back: published if it ever was, else a draft (or
+    changes requested, if that is where it was). A submission never returns to the queue by
+    itself: the owners submit again."""
     initiative = locked_for_update(initiative)
     require(is_moderator(moderator), _("Only moderators can restore entries."))
     if initiative.status not in (Status.ARCHIVED, Status.WITHDRAWN):
         _refuse(_("Only an archived or withdrawn entry can be restored."))
     from_status = initiative.status
-    initiative.status = Status.PUBLISHED if initiative.published_revision_id else Status.DRAFT
-    if initiative.status == Status.DRAFT and initiative.working_revision_id:
-        Revision.objects.filter(pk=initiative.working_revision_id).update(state=RevisionState.DRAFT)
-    initiative.save(update_fields=["status", "updated_at"])
+    # Withdrawing or archiving returned any submission to draft; entries closed before that
+    # rule may still hold one: it does not go back to the queue on its own either.
+    _return_to_draft(initiative, actor=moderator, from_status=from_status)
+    working = initiative.working_revision
+    if initiative.published_revision_id:
+        initiative.status = Status.PUBLISHED
+    elif working is not None and working.state == RevisionState.CHANGES_REQUESTED:
+        # Back where it was, so the reply is still compared with the reviewed version.
+        initiative.status = Status.CHANGES_REQUESTED
+    else:
+        initiative.status = Status.DRAFT
+    # A merged duplicate brought back is an entry of its own again (merging.py): its address
+    # no longer leads to the entry it was merged into, even if it is closed again later.
+    initiative.merged_into = None
+    initiative.save(update_fields=["status", "merged_into", "updated_at"])
     record_transition(
         initiative, action="restore", from_status=from_status, actor=moderator, note=note
     )
@@ -380,6 +467,7 @@ def initiative_withdraw(*, user, initiative: Initiative, note: str = "") -> Init
     initiative.status = Status.WITHDRAWN
     initiative.save(update_fields=["status", "updated_at"])
     record_transition(initiative, action="withdraw", from_status=from_status, actor=user, note=note)
+    _return_to_draft(initiative, actor=user, from_status=Status.WITHDRAWN)
     search_index_update(initiative=initiative)
     return initiative
 
@@ -442,7 +530,11 @@ def initiative_set_good_practice(*, moderator, initiative: Initiative, value: bo
 MAX_IMAGES = 8
 
 
-def _draft_revision(initiative: Initiative) -> Revision:
+def _draft_revision(initiative: Initiative, *, user) -> tuple[Revision, dict[int, int]]:
+    """The revision whose images may change, and {image id: id on it}: the ids change when
+    the version a moderator reviewed is first changed, as it is kept and a new one started."""
+    if initiative.status in CLOSED_STATUSES:
+        _refuse(_("This entry is archived or withdrawn: it can no longer be edited."))
     revision = initiative.working_revision
     if revision is None or revision.state not in EDITABLE_REVISION_STATES:
         _refuse(
@@ -451,7 +543,9 @@ def _draft_revision(initiative: Initiative) -> Revision:
                 "of a published entry, save an edit first: it starts a pending revision."
             )
         )
-    return revision
+    if revision.state == RevisionState.CHANGES_REQUESTED:
+        return _start_revision(initiative, revision, user=user)
+    return revision, {}
 
 
 @transaction.atomic
@@ -461,7 +555,7 @@ def revision_image_add(
     """Attach an image to the entry's draft, checked by content and re-encoded."""
     initiative = locked_for_update(initiative)
     require(can_edit(user=user, initiative=initiative), str(EDIT_REFUSED))
-    revision = _draft_revision(initiative)
+    revision, _images = _draft_revision(initiative, user=user)
     if revision.images.count() >= MAX_IMAGES:
         raise ValidationError(
             {"image": _("An entry can have at most %(count)d images.") % {"count": MAX_IMAGES}}
@@ -491,23 +585,42 @@ def revision_image_add(
 def revision_image_remove(*, user, initiative: Initiative, image_id: int) -> None:
     initiative = locked_for_update(initiative)
     require(can_edit(user=user, initiative=initiative), str(EDIT_REFUSED))
-    revision = _draft_revision(initiative)
-    deleted, _rows = revision.images.filter(pk=image_id).delete()
+    revision, images = _draft_revision(initiative, user=user)
+    deleted, _rows = revision.images.filter(pk=images.get(image_id, image_id)).delete()
     if not deleted:
         raise ValidationError(_("There is no such image on this draft."))
 
 
-def initiative_send_update_reminders(*, now=None) -> int:
+@dataclass
+class ReminderReport:
+    """What a round of reminders did: entries whose owners were reminded, and the ids of
+    those whose e-mail failed (logged; they are tried again on the next round)."""
+
+    reminded: int = 0
+    failed: list[int] = field(default_factory=list)
+
+
+def initiative_send_update_reminders(*, now=None) -> ReminderReport:
     """Remind the owners of published entries not confirmed for 12 months (at most monthly).
-    Returns how many entries were reminded."""
+
+    Each entry is claimed before its e-mail goes (so two rounds running at once do not both
+    send it) and released if sending fails: one bad address does not stop the others."""
     now = now or timezone.now()
-    stale = Initiative.objects.filter(
-        status=Status.PUBLISHED, last_confirmed_at__lt=now - STALE_AFTER
-    ).exclude(last_reminded_at__gte=now - REMIND_EVERY)
-    count = 0
-    for initiative in stale.select_related("organisation").iterator():
-        with transaction.atomic():
-            notifications.update_reminder(initiative_id=initiative.pk)
-            Initiative.objects.filter(pk=initiative.pk).update(last_reminded_at=now)
-        count += 1
-    return count
+    due = (
+        Initiative.objects.filter(status=Status.PUBLISHED, last_confirmed_at__lt=now - STALE_AFTER)
+        .exclude(last_reminded_at__gte=now - REMIND_EVERY)
+        .order_by("pk")
+    )
+    report = ReminderReport()
+    for pk, previous in list(due.values_list("pk", "last_reminded_at")):
+        if not due.filter(pk=pk).update(last_reminded_at=now):
+            continue  # confirmed, or claimed by another round, in the meantime
+        try:
+            notifications.update_reminder(initiative_id=pk)
+        except Exception:
+            logger.exception("Could not send the update reminder for entry %s.", pk)
+            Initiative.objects.filter(pk=pk, last_reminded_at=now).update(last_reminded_at=previous)
+            report.failed.append(pk)
+        else:
+            report.reminded += 1
+    return report

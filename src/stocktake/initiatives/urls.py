@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, media, moderation, public
+from .views import editing, media, merging, moderation, public
 
 app_name = "initiatives"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("moderation/bulk/", moderation.bulk_action_view, name="bulk"),
     path("<int:pk>/compare/", moderation.compare_view, name="compare"),
     path("moderation/stale/", moderation.stale_view, name="stale"),
+    path("<int:pk>/merge/", merging.merge_view, name="merge"),
 ]

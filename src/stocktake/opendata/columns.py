@@ -289,6 +289,13 @@ def _build_columns() -> tuple[Column, ...]:
         ]
     columns += [
         Column(
+            "sdg_goal_evidence",
+            JSON,
+            _("How the initiative contributes to each SDG goal: an object {goal: text}."),
+            '{"16": "Makes public services reachable online."}',
+            target="sdg_goal_evidence",
+        ),
+        Column(
             "sdg_target_evidence",
             JSON,
             _("How the initiative contributes to each SDG target: an object {target: text}."),
@@ -422,7 +429,7 @@ def _label(term, language: str) -> str:
 
 class TermLink(NamedTuple):
     """A classification of an entry: the term, whether it is the primary one (Action Lines)
-    and the evidence given for it (SDG targets)."""
+    and the evidence given for it (SDG goals and targets)."""
 
     term: Term
     is_primary: bool
@@ -489,6 +496,9 @@ def entry_record(
             links = [link for link in links if not link.is_primary]
         record[name] = [link.term.code for link in links]
         record[f"{name}_labels"] = [_label(link.term, language) for link in links]
+    record["sdg_goal_evidence"] = {
+        link.term.code: link.evidence for link in by_scheme.get("sdg-goals", []) if link.evidence
+    }
     record["sdg_target_evidence"] = {
         link.term.code: link.evidence for link in by_scheme.get("sdg-targets", []) if link.evidence
     }

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from stocktake.core.permissions import is_moderator
+
 from .models import Membership, MembershipRole, Organisation
 
 
@@ -47,6 +49,23 @@ def is_member(*, user, organisation: Organisation) -> bool:
 
 def is_organisation_admin(*, user, organisation: Organisation) -> bool:
     return membership_role(user=user, organisation=organisation) == MembershipRole.ADMIN
+
+
+def can_register_organisation(*, user) -> bool:
+    """Screened accounts and moderators may register an organisation (and become its admin)."""
+    if is_moderator(user):
+        return True
+    return bool(user and user.is_authenticated and user.is_active and user.is_screened)
+
+
+def can_manage_organisation(*, user, organisation: Organisation) -> bool:
+    """Moderators, and screened admins of this organisation, may edit its profile and manage
+    its members."""
+    if is_moderator(user):
+        return True
+    return can_register_organisation(user=user) and is_organisation_admin(
+        user=user, organisation=organisation
+    )
 
 
 def user_organisations(*, user) -> QuerySet[Organisation]:

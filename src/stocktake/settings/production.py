@@ -17,9 +17,12 @@ def _check_secret_key(key: str) -> None:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` "
             "and set it in the environment."
         )
-    if key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 5:
+    # A random key of 50 URL-safe characters has about 35 different ones; a repeated pattern
+    # ("abcde" * 10) has few.
+    if key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 20:
         raise ImproperlyConfigured(
-            "SECRET_KEY is too weak: use at least 50 random characters "
+            "SECRET_KEY is too weak: use at least 50 random characters, at least 20 of them "
+            "different, not starting with 'django-insecure' "
             "(`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
         )
 

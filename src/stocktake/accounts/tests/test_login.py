@@ -165,3 +165,36 @@ def test_a_logged_in_user_can_change_their_password(client, make_user):
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/password/changed/"
     assert User.objects.get(pk=user.pk).check_password("a-changed-passphrase")
+
+
+@pytest.mark.django_db
+def test_many_account_names_failing_from_one_address_pause_logins_from_it(
+    client, make_user, settings
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    user = make_user()
+    for n in range(4):  # a different account name each time: no per-account lock trips
+        attempt(client, f"someone-{n}", WRONG)
+
+    response = attempt(client, user.username, PASSWORD)
+
+    assert response.status_code == 429
+    assert "Too many logins have failed from your network" in response.text
+    assert not logged_in(client)
+    # Another address is not affected.
+    other = client.post(
+        "/en/accounts/login/",
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.77",
+    )
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_failures_below_the_address_limit_do_not_pause_logins(client, make_user, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    user = make_user()
+    for n in range(3):
+        attempt(client, f"someone-{n}", WRONG)
+
+    assert attempt(client, user.username, PASSWORD).status_code == 302

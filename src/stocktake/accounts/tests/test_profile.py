@@ -72,10 +72,14 @@ def test_profile_refuses_a_language_the_site_does_not_offer(client, make_user):
 
 
 @pytest.mark.django_db
-def test_profile_lists_the_users_organisations_with_their_role(client, make_user, vocabularies):
+def test_profile_lists_the_users_organisations_with_their_role(
+    client, make_user, moderator, vocabularies
+):
     services = pytest.importorskip("stocktake.organisations.services")
     user = make_user()
-    services.organisation_create(
+    # Only a screened account may register an organisation.
+    user = user_screen(moderator=moderator, user=user, approve=True)
+    organisation = services.organisation_create(
         names={"en": "National AI Centre"}, stakeholder_type="government", created_by=user
     )
     log_in(client, user)
@@ -84,3 +88,6 @@ def test_profile_lists_the_users_organisations_with_their_role(client, make_user
 
     assert "National AI Centre" in response.text
     assert "Organisation admin" in response.text
+    # Its admin finds the organisation's profile and members from here.
+    assert f'href="/en/organisations/{organisation.slug}/edit/"' in response.text
+    assert f'href="/en/organisations/{organisation.slug}/members/"' in response.text

@@ -269,3 +269,84 @@ def test_the_moderation_queue_is_for_moderators_and_filters_like_the_page(api_as
     assert [row["id"] for row in only_egypt["results"]] == [egyptian.pk]
     bad = moderator.get("/api/v1/moderation/", {"country": "XX", "kind": "odd"})
     assert bad.status_code == 400 and set(bad.json()["errors"]) == {"country", "kind"}
+
+
+def test_goal_evidence_is_read_and_written_beside_the_goals(api_as):
+    member = make_user()
+    entry = make_draft(author=member)
+    client = api_as(member)
+    response = client.get(draft_url(entry))
+    assert response.json()["content"]["sdg_goal_evidence"] == {}
+    content = complete_content(
+        sdg_goals=["4", "16"],
+        sdg_goal_evidence={"16": "Open budget data.", "4": ""},
+        sdg_targets=[{"code": "4.4", "evidence": "Skills."}],
+    )
+    response = client.put(
+        draft_url(entry), content, format="json", headers={"If-Match": response["ETag"]}
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["content"]["sdg_goals"] == ["4", "16"]  # the existing shapes are unchanged
+    assert body["content"]["sdg_targets"] == [{"code": "4.4", "evidence": "Skills."}]
+    assert body["content"]["sdg_goal_evidence"] == {"16": "Open budget data."}
+    assert client.get(draft_url(entry)).json()["content"]["sdg_goal_evidence"] == {
+        "16": "Open budget data."
+    }
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ({"13": "A goal the entry does not have."}, "13"),
+        ({"4": "x" * 5001}, "5000"),
+        ({"4": ["not", "text"]}, "string"),
+        (["4"], "dictionary"),
+    ],
+)
+def test_bad_goal_evidence_is_a_400_naming_the_field(api_as, evidence, message):
+    member = make_user()
+    entry = make_draft(author=member)
+    client = api_as(member)
+    etag = client.get(draft_url(entry))["ETag"]
+    response = client.put(
+        draft_url(entry),
+        complete_content(sdg_goal_evidence=evidence),
+        format="json",
+        headers={"If-Match": etag},
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["sdg_goal_evidence"]
+    assert message in str(errors["sdg_goal_evidence"])
+    assert client.get(draft_url(entry))["ETag"] == etag  # nothing saved
+
+
+def test_patching_the_goals_keeps_the_evidence_of_the_goals_that_stay(api_as):
+    member = make_user()
+    entry = make_draft(
+        author=member,
+        sdg_goals=["4", "9", "16"],
+        sdg_goal_evidence={"4": "Skills.", "9": "Broadband.", "16": "Open data."},
+        sdg_targets=[{"code": "9.c"}],
+    )
+    client = api_as(member)
+    etag = client.get(draft_url(entry))["ETag"]
+    # Goal 9 is taken out but stays as the goal of target 9.c; goal 16 goes with its evidence.
+    response = client.patch(
+        draft_url(entry), {"sdg_goals": ["4"]}, format="json", headers={"If-Match": etag}
+    )
+    assert response.status_code == 200, response.json()
+    content = response.json()["content"]
+    assert content["sdg_goals"] == ["4", "9"]
+    assert content["sdg_goal_evidence"] == {"4": "Skills.", "9": "Broadband."}
+    # Sending the evidence replaces it whole.
+    response = client.patch(
+        draft_url(entry),
+        {"sdg_goal_evidence": {"9": "Rural broadband."}},
+        format="json",
+        headers={"If-Match": response["ETag"]},
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["content"]["sdg_goal_evidence"] == {"9": "Rural broadband."}
+    assert response.json()["content"]["sdg_goals"] == ["4", "9"]

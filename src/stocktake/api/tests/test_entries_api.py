@@ -24,6 +24,8 @@ def test_an_entry_has_every_language_its_organisation_and_classification(api):
         links=[{"label": "Report", "url": "https://example.org/report"}],
         funding_amount="1200.50",
         funding_currency="USD",
+        sdg_goals=["4", "8"],
+        sdg_goal_evidence={"4": "Skills for work."},
         contact_name="Private Person",
         contact_email="private@example.org",
     )
@@ -40,6 +42,8 @@ def test_an_entry_has_every_language_its_organisation_and_classification(api):
     assert (secondary["code"], secondary["primary"]) == ("C7.3", False)
     [target] = body["classification"]["sdg_targets"]
     assert target["evidence"] == "Digital skills for employment."
+    goals = {goal["code"]: goal["evidence"] for goal in body["classification"]["sdg_goals"]}
+    assert goals == {"4": "Skills for work.", "8": ""}
     assert body["classification"]["countries"][0]["labels"]["ar"] == "تونس"
     assert body["initiative_type"]["code"] == "programme"
     assert body["partners"][0]["country"]["code"] == "EG"

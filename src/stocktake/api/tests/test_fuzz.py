@@ -71,9 +71,10 @@ def world():
             organisation=organisation,
             partners=[{"name": "Partner", "stakeholder_type": "government", "country": "EG"}],
             links=[{"label": "Site", "url": "https://example.org"}],
+            sdg_goal_evidence={"4": "Skills for work."},
         ).pk,
         make_published(organisation=make_org(country="EG"), countries=["EG"]).pk,
-        make_draft(author=member, organisation=organisation).pk,
+        make_draft(author=member, organisation=organisation, sdg_goal_evidence={"4": "Draft."}).pk,
         make_submitted(author=member, organisation=organisation).pk,
         make_submitted(author=member, organisation=organisation).pk,
     ]

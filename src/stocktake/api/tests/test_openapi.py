@@ -76,6 +76,17 @@ def test_writes_document_their_versioning(document):
     assert "ETag" in create["responses"]["201"]["headers"]
 
 
+def test_goal_evidence_is_documented_beside_the_goals(document):
+    schemas = document["components"]["schemas"]
+    for name in ("Content", "ContentRequest", "PatchedContentRequest"):
+        properties = schemas[name]["properties"]
+        assert properties["sdg_goals"]["type"] == "array"  # unchanged: a list of codes
+        evidence = properties["sdg_goal_evidence"]
+        assert evidence["type"] == "object", name
+        assert evidence["additionalProperties"] == {"type": "string", "maxLength": 5000}
+    assert "goals" in schemas["ClassificationTerm"]["properties"]["evidence"]["description"]
+
+
 @pytest.mark.django_db
 def test_interactive_docs_are_self_hosted(client):
     response = client.get("/api/v1/docs/")

@@ -1,6 +1,7 @@
 """Language prefixes, the switcher, right-to-left, security headers."""
 
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.usefixtures("vocabularies")
 
@@ -33,9 +34,45 @@ def test_interface_strings_are_translated(client):
 
 
 def test_language_switcher_links_to_the_same_page_in_each_language(client):
-    html = client.get("/en/vocabularies/sdg-goals/").content.decode()
+    html = client.get("/en/vocabularies/sdg-goals/?x=1").content.decode()
     for language in ("ar", "fr"):
-        assert f'href="/{language}/vocabularies/sdg-goals/" hreflang="{language}"' in html
+        # Alternates for crawlers point at the page itself; the switcher goes through the
+        # view that remembers the choice, then lands on that same page.
+        assert f'hreflang="{language}" href="/{language}/vocabularies/sdg-goals/?x=1"' in html
+        switch = f"/language/{language}/?next=%2F{language}%2Fvocabularies%2Fsdg-goals%2F%3Fx%3D1"
+        assert f'href="{switch}" rel="nofollow" hreflang="{language}"' in html
+        response = client.get(switch)
+        assert response.status_code == 302
+        assert response["Location"] == f"/{language}/vocabularies/sdg-goals/?x=1"
+
+
+def test_choosing_a_language_is_remembered_for_the_root_address(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/"
+    response = client.get("/language/ar/", {"next": "/ar/about/"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Location"] == "/ar/about/"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ar"
+    assert cookie["max-age"] >= 30 * 24 * 60 * 60  # kept after the browser closes
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    # Later, the root follows the choice rather than the browser's language.
+    root = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert root.status_code == 302
+    assert root["Location"] == "/ar/"
+    client.get("/language/fr/", {"next": "/ar/"})
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ar")["Location"] == "/fr/"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", ""])
+def test_choosing_a_language_never_redirects_off_site(client, next_url):
+    response = client.get("/language/fr/", {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_choosing_an_unknown_language_is_404(client):
+    response = client.get("/language/xx/", {"next": "/en/"})
+    assert response.status_code == 404
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 def test_pages_have_landmarks_and_a_skip_link(client):

@@ -1,6 +1,7 @@
 """Settings: production refuses a missing or weak secret, and passes the deploy checks."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -28,11 +29,31 @@ def test_production_without_a_secret_stops_with_a_clear_message():
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("weak", ["short", "django-insecure-" + "x" * 60, "a" * 60])
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "short",
+        "django-insecure-" + "x" * 60,
+        "a" * 60,
+        "abcde" * 10,  # long enough, but only 5 different characters
+        "0123456789abcdefghi" * 3,  # 19 different characters
+    ],
+)
 def test_production_with_a_weak_secret_stops(weak):
     result = run_stocktake("check", SECRET_KEY=weak)
     assert result.returncode == 2
     assert "SECRET_KEY is too weak" in result.stderr
+    assert "20 of them different" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_accepts_a_generated_secret(tmp_path):
+    result = run_stocktake(
+        "check",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_settings_pass_the_deploy_checks(tmp_path):

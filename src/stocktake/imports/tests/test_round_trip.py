@@ -37,6 +37,7 @@ def rich_entries() -> list[Initiative]:
         end_date="2024-06-30",
         action_lines={"primary": "C7.1", "secondary": ["C3", "C7.4"]},
         sdg_goals=["9", "16"],
+        sdg_goal_evidence={"16": "=Institutions; « ouvertes »", "9": ""},
         sdg_targets=[
             {"code": "16.9", "evidence": "Identité numérique pour tous."},
             {"code": "9.c", "evidence": ""},
@@ -93,6 +94,7 @@ def do_import(moderator, data: bytes, file_format: str, **kwargs):
 def test_reimporting_an_export_changes_nothing(moderator, file_format):
     entries = rich_entries()
     before = documents(entries)
+    assert before[next(iter(before))]["sdg_goal_evidence"] == {"16": "=Institutions; « ouvertes »"}
     job = do_import(moderator, export(entries, file_format), file_format)
     assert (job.unchanged_count, job.created_count, job.updated_count) == (2, 0, 0)
     job = services.import_job_commit(user=moderator, job=job, target_state="published")

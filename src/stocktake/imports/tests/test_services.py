@@ -142,6 +142,43 @@ def test_update_keeps_fields_the_file_has_no_column_for(moderator, upload):
     assert document["countries"] == ["TN"]
 
 
+def test_goal_evidence_is_imported_and_kept_with_the_goals_that_stay(moderator, upload):
+    data = csv_bytes(
+        [row(sdg_goals="4; 16", sdg_goal_evidence='{"16": "Open data.", "4": "Skills."}')]
+    )
+    commit(moderator, upload(moderator, data), "published")
+    entry = Initiative.objects.get()
+    document = read_revision(entry.published_revision)
+    assert document["sdg_goal_evidence"] == {"4": "Skills.", "16": "Open data."}
+    # A file without the column keeps the evidence of the goals the entry keeps.
+    job = upload(moderator, csv_bytes([{"id": str(entry.pk), "sdg_goals": "16"}]))
+    assert job.updated_count == 1, job.report
+    commit(moderator, job, "published")
+    entry.refresh_from_db()
+    document = read_revision(entry.published_revision)
+    assert document["sdg_goals"] == ["16"]
+    assert document["sdg_goal_evidence"] == {"16": "Open data."}
+    # An empty cell in the column clears it.
+    job = upload(moderator, csv_bytes([{"id": str(entry.pk), "sdg_goal_evidence": ""}]))
+    assert job.updated_count == 1, job.report
+    commit(moderator, job, "published")
+    entry.refresh_from_db()
+    assert read_revision(entry.published_revision)["sdg_goal_evidence"] == {}
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [('{"13": "Climate."}', "13"), ("16: Open data.", '{"16": "text"}')],
+)
+def test_bad_goal_evidence_is_an_error_of_its_column(moderator, upload, cell, message):
+    job = upload(moderator, csv_bytes([row(sdg_goal_evidence=cell)]), language="en")
+    assert job.error_count == 1
+    [error] = job.report["rows"][0]["errors"]
+    assert error["field"] == "sdg_goal_evidence"
+    assert "sdg_goal_evidence" in error["column"].split(", ")
+    assert message in error["message"]
+
+
 def test_mapping_of_headers_not_in_the_template(moderator, upload):
     data = csv_bytes(
         [

@@ -26,7 +26,7 @@ from stocktake.core.permissions import require
 from stocktake.organisations.selectors import organisation_public_get
 
 from .. import services
-from ..content import read_revision, validate_content
+from ..content import goal_evidence_kept, read_revision, validate_content
 from ..models import Initiative, Revision
 from ..selectors import can_view, initiative_get, revision_get
 from .entries import MAX_ID, OrganisationSummarySerializer, organisation_data
@@ -99,6 +99,13 @@ class ContentSerializer(serializers.Serializer):
     end_date = serializers.DateField(allow_null=True, required=False)
     action_lines = ActionLinesSerializer(required=False)
     sdg_goals = _codes("Sustainable Development Goals: 1 to 17.")
+    sdg_goal_evidence = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=5000),
+        required=False,
+        help_text='Optional evidence per goal: {"16": "text"}, only for goals the entry has '
+        "(in sdg_goals, or the goal of one of its sdg_targets). Empty texts are dropped: a "
+        "draft read back lists only the goals with evidence.",
+    )
     sdg_targets = TargetSerializer(many=True, required=False, max_length=400)
     gdc_objectives = _codes("Global Digital Compact objectives.")
     wsis_targets = _codes("WSIS targets.")
@@ -422,7 +429,13 @@ class DraftApi(ApiView):
             raise _stale(revision_get(pk=base.pk))
         content = content_in(request, partial=partial)
         if partial:
-            content = {**read_revision(revision_get(pk=base.pk)), **content}
+            current = read_revision(revision_get(pk=base.pk))
+            if "sdg_goal_evidence" not in content:
+                # Goals changed, their evidence not restated: it stays with the goals that stay.
+                content["sdg_goal_evidence"] = goal_evidence_kept(
+                    {**current, **content}, current["sdg_goal_evidence"]
+                )
+            content = {**current, **content}
         with service_errors():
             try:
                 revision = services.initiative_update(
@@ -456,7 +469,8 @@ class DraftApi(ApiView):
         operation_id="initiatives_draft_partial_update",
         summary="Change some fields of the working revision",
         description="Only the fields sent change (each replaced whole); the rest stay as in "
-        "the version named by If-Match. Same versioning as PUT.",
+        "the version named by If-Match (sdg_goal_evidence, when not sent, keeps the evidence "
+        "of the goals the entry still has). Same versioning as PUT.",
         request=ContentSerializer(partial=True),
         parameters=[IF_MATCH_HEADER, ETAG],
         responses=UPDATE_RESPONSES,

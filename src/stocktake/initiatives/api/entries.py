@@ -37,7 +37,9 @@ class TermRefSerializer(serializers.Serializer):
 
 class ClassificationTermSerializer(TermRefSerializer):
     primary = serializers.BooleanField(help_text="The primary WSIS Action Line.")
-    evidence = serializers.CharField(allow_blank=True, help_text="Why (SDG targets).")
+    evidence = serializers.CharField(
+        allow_blank=True, help_text="Why (SDG goals and targets; empty when none is given)."
+    )
 
 
 class OrganisationSummarySerializer(serializers.Serializer):

@@ -1,12 +1,15 @@
 """Images: checked by content, limited, re-encoded, and served only as images."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
 from stocktake.initiatives import services
+from stocktake.initiatives.images import MAX_PIXELS, reencode_image
 from stocktake.initiatives.models import RevisionImage
 
 from .factories import edit, make_draft, make_org, make_published, make_user
@@ -23,6 +26,23 @@ def png(width=64, height=48, colour=(200, 30, 30)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(out, format="PNG")
     return out.getvalue()
+
+
+def declared_png(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes whose header declares width by height pixels (its one
+    compressed row of data would only be noticed, as missing, if it were ever decoded)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * (width + 1)))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -145,3 +165,69 @@ def test_a_published_entrys_images_cannot_change_without_a_revision(owner):
             upload=SimpleUploadedFile("a.png", png()),
             alt_text={"en": "x"},
         )
+
+
+TOO_MANY_PIXELS = "too many pixels: send one of at most 40 million pixels"
+
+
+def test_a_small_png_declaring_20000_by_20000_pixels_is_refused_with_the_limit(
+    client, owner, draft
+):
+    bomb = declared_png(20000, 20000)  # Pillow itself raises DecompressionBombError on it
+    assert len(bomb) < 1024
+    client.force_login(owner)
+    response = upload(client, draft, bomb, name="bomb.png")
+    assert response.status_code == 400
+    assert TOO_MANY_PIXELS in response.content.decode()
+    assert not RevisionImage.objects.exists()
+
+
+def test_the_service_refuses_a_decompression_bomb_as_an_image_error(owner, draft):
+    with pytest.raises(services.ValidationError) as error:
+        services.revision_image_add(
+            user=owner,
+            initiative=draft,
+            upload=SimpleUploadedFile("bomb.png", declared_png(20000, 20000)),
+            alt_text={"en": "A chart"},
+        )
+    assert TOO_MANY_PIXELS in " ".join(error.value.message_dict["image"])
+    assert not RevisionImage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "width, height",
+    [
+        (7000, 7000),  # over our limit, under Pillow's warning
+        (10000, 10000),  # Pillow warns (DecompressionBombWarning)
+        (20000, 20000),  # Pillow refuses (DecompressionBombError)
+    ],
+)
+def test_the_pixel_limit_is_checked_before_any_pixel_is_decoded(monkeypatch, width, height):
+    assert width * height > MAX_PIXELS
+
+    def no_decoding(self):
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    with pytest.raises(services.ValidationError) as error:
+        reencode_image(SimpleUploadedFile("big.png", declared_png(width, height)))
+    assert TOO_MANY_PIXELS in error.value.messages[0]
+
+
+@pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
+def test_pillows_bomb_warning_raised_as_an_error_gets_the_same_message():
+    with pytest.raises(services.ValidationError) as error:
+        reencode_image(SimpleUploadedFile("big.png", declared_png(10000, 10000)))
+    assert TOO_MANY_PIXELS in error.value.messages[0]
+
+
+def test_an_image_just_within_the_pixel_limit_is_accepted(owner, draft):
+    out = io.BytesIO()
+    Image.new("L", (8000, 5000), 128).save(out, format="PNG")  # exactly the limit
+    image = services.revision_image_add(
+        user=owner,
+        initiative=draft,
+        upload=SimpleUploadedFile("wide.png", out.getvalue()),
+        alt_text={"en": "A wide chart"},
+    )
+    assert (image.width, image.height) == (2400, 1500)

@@ -209,3 +209,117 @@ def test_own_submission_offers_no_publish_button(client):
     assert "You submitted this version yourself" in html
     assert act_url(initiative, "publish") not in html
     assert act_url(initiative, "request_changes") in html
+
+
+# --- resubmissions after "changes requested" ---------------------------------------------
+
+
+def request_changes(initiative, note: str):
+    from stocktake.initiatives import services
+
+    services.initiative_request_changes(
+        moderator=make_person(moderator=True), initiative=initiative, note=note
+    )
+
+
+def resubmit(initiative, *, author, **changes):
+    from stocktake.initiatives import services
+    from stocktake.initiatives.tests.factories import edit
+
+    edit(initiative, user=author, **changes)
+    services.initiative_submit(user=author, initiative=initiative)
+    initiative.refresh_from_db()
+    return initiative
+
+
+def test_a_resubmitted_new_entry_is_compared_with_the_version_reviewed(client):
+    moderator = make_person(moderator=True)
+    author = make_person()
+    initiative = make_submitted(author=author, organisation=make_org(members=[author]))
+    request_changes(initiative, "Say who the courses are for.")
+    initiative = resubmit(
+        initiative, author=author, summary={"en": "Free courses for teachers and pupils."}
+    )
+    assert initiative.working_revision.number == 2
+
+    html = login(client, moderator).get(compare_url(initiative)).content.decode()
+    assert "None: this is a new entry" not in html
+    assert "Version 1 (Changes requested)" in html and "Version 2 (Submitted)" in html
+    assert "is-changed" in field_block(html, "summary")
+    assert "is-changed" not in field_block(html, "title")
+    assert "1 field changed:" in html
+    # What the moderator asked, beside what was done about it.
+    assert "Changes requested on version 1" in html
+    assert "Say who the courses are for." in html
+    assert '<strong aria-current="page">the version reviewed when changes were requested ' in html
+    assert "the published version" not in html  # there is none
+    # And the decision can be taken from here.
+    assert act_url(initiative, "publish") in html
+
+
+def test_a_resubmitted_revision_offers_the_reviewed_and_the_published_versions(client, pending):
+    initiative, author = pending["initiative"], pending["author"]
+    request_changes(initiative, "Which AI courses?")
+    initiative = resubmit(
+        initiative, author=author, summary={"en": "Courses in every governorate, AI included."}
+    )
+    assert initiative.working_revision.number == 3
+    login(client, pending["moderator"])
+
+    # By default, against the version reviewed: only the answer to the request shows.
+    html = client.get(compare_url(initiative)).content.decode()
+    assert "Version 2 (Changes requested)" in html
+    assert "is-changed" in field_block(html, "summary")
+    assert "is-changed" not in field_block(html, "title")
+    published_link = f"{compare_url(initiative)}?from=1&amp;to=3"
+    assert f'<a href="{published_link}">the published version (version 1)</a>' in html
+
+    # Against the published version: everything visitors would see change.
+    html = client.get(compare_url(initiative), {"from": 1, "to": 3}).content.decode()
+    assert "Version 1 (Published)" in html
+    assert "is-changed" in field_block(html, "title")
+    assert "is-changed" in field_block(html, "summary")
+    reviewed_link = f"{compare_url(initiative)}?from=2&amp;to=3"
+    assert reviewed_link in html
+    assert '<strong aria-current="page">the published version (version 1)</strong>' in html
+
+
+def test_visitors_never_learn_of_reviewed_versions(client, pending):
+    initiative, author = pending["initiative"], pending["author"]
+    request_changes(initiative, "Which AI courses?")
+    initiative = resubmit(initiative, author=author, keywords=["ai"])
+    html = client.get(f"/en/initiatives/{initiative.pk}/history/").content.decode()
+    assert '<td class="numeric">1</td>' in html
+    assert '<td class="numeric">2</td>' not in html
+    assert '<td class="numeric">3</td>' not in html
+
+
+def test_unscreened_members_may_not_compare_versions(client, pending):
+    from stocktake.accounts.models import ScreeningStatus
+
+    initiative = pending["initiative"]
+    for status in (ScreeningStatus.PENDING, ScreeningStatus.REJECTED):
+        member = make_person()
+        member.screening_status = status
+        member.save(update_fields=["screening_status"])
+        initiative.organisation.memberships.create(user=member)
+        assert login(client, member).get(compare_url(initiative)).status_code == 403
+
+
+def test_a_change_to_a_goal_s_evidence_alone_shows_on_the_goal(client):
+    moderator = make_person(moderator=True)
+    author = make_person()
+    initiative = make_published(
+        author=author,
+        organisation=make_org(members=[author]),
+        sdg_goals=["4"],
+        sdg_goal_evidence={"4": "Teachers trained in every district."},
+    )
+    initiative = revise(
+        initiative, author=author, sdg_goal_evidence={"4": "Forty thousand teachers trained."}
+    )
+    html = login(client, moderator).get(compare_url(initiative)).content.decode()
+    goals = field_block(html, "sdg_goals")
+    assert "is-changed" in goals
+    assert "Teachers trained in every district." in goals
+    assert "Forty thousand teachers trained." in goals

@@ -248,6 +248,64 @@ def test_bulk_publish_reports_entries_no_longer_waiting(client, people):
     assert "One of the selected entries no longer exists." in messages
 
 
+@pytest.mark.parametrize("action", ["publish", "request_changes"])
+def test_bulk_decisions_refuse_withdrawn_and_archived_entries_and_do_the_others(
+    client, people, action
+):
+    moderator, author, organisation = people
+    other = make_person(moderator=True)
+    waiting = make_submitted(author=author, organisation=organisation, **titled("Still waiting"))
+    withdrawn = make_submitted(author=author, organisation=organisation, **titled("Taken back"))
+    archived = make_published(
+        author=author, organisation=organisation, moderator=other, **titled("Old news")
+    )
+    revise(archived, author=author, title={"en": "Old news, revised"})
+    # Both were in the queue the moderator had open.
+    html = login(client, moderator).get(QUEUE).content.decode()
+    assert "Taken back" in html and "Old news, revised" in html
+    services.initiative_withdraw(user=author, initiative=withdrawn)
+    services.initiative_archive(moderator=other, initiative=archived)
+
+    response = client.post(
+        BULK,
+        {
+            "ids": [withdrawn.pk, waiting.pk, archived.pk],
+            "action": action,
+            "note": "Please add the results.",
+        },
+    )
+    assert response.status_code == 302
+    messages = texts(response)
+    if action == "publish":
+        assert "1 entry was published." in messages
+        refused = "“{}” was not published: This entry has been {}"
+    else:
+        assert "Changes were requested for 1 entry." in messages
+        refused = "Changes were not requested for “{}”: This entry has been {}"
+    assert any(m.startswith(refused.format("Taken back", "withdrawn")) for m in messages)
+    assert any(m.startswith(refused.format("Old news, revised", "archived")) for m in messages)
+
+    waiting.refresh_from_db()
+    assert waiting.status != Status.SUBMITTED
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Status.WITHDRAWN
+    assert withdrawn.published_revision is None
+    assert withdrawn.working_revision.state == RevisionState.DRAFT
+    archived.refresh_from_db()
+    assert archived.status == Status.ARCHIVED
+    assert archived.published_revision.title_text == "Old news"
+    assert archived.working_revision.state == RevisionState.DRAFT
+    for entry in (withdrawn, archived):
+        assert not Transition.objects.filter(
+            initiative=entry, action__in=["publish", "request_changes"], actor=moderator
+        ).exists()
+
+    # The queue no longer offers them.
+    html = client.get(QUEUE).content.decode()
+    for entry in (withdrawn, archived):
+        assert f'name="ids" value="{entry.pk}"' not in html
+
+
 def test_bulk_request_changes_needs_a_note(client, people):
     moderator, author, organisation = people
     entry = make_submitted(author=author, organisation=organisation)

@@ -4,12 +4,14 @@ import json
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from stocktake.initiatives import services
 from stocktake.initiatives.models import Initiative
+from stocktake.initiatives.templatetags.initiative_tags import entry_text
 
 from .factories import edit, make_draft, make_org, make_published, make_submitted, make_user
 
@@ -191,6 +193,60 @@ def test_an_english_reader_of_an_arabic_only_entry_sees_it_marked_as_original_in
     assert "Original in" not in html and "fallback-mark" not in html
 
 
+def _marks_by_section(html: str) -> dict[str, str]:
+    """The fallback mark of each text section of an entry's page, by field."""
+    return dict(
+        re.findall(
+            r'<h2 id="section-(\w+)">.*?</h2>\s*(?:<span class="fallback-mark">([^<]*)</span>)?',
+            html,
+            flags=re.S,
+        )
+    )
+
+
+def test_a_text_only_in_a_third_language_is_shown_in_it_not_called_the_original(
+    client, author, organisation
+):
+    initiative = make_published(
+        author=author,
+        organisation=organisation,
+        original_language="ar",
+        title={"ar": "منصة البيانات المفتوحة"},
+        summary={"ar": "ملخص قصير للمبادرة."},
+        description={"ar": "وصف المبادرة."},
+        objectives={"fr": "Former dix mille personnes par an."},
+    )
+    html = client.get(f"/en/initiatives/{initiative.pk}/").content.decode()
+    marks = _marks_by_section(html)
+    assert marks["description"] == "Original in Arabic"
+    assert marks["objectives"] == "Shown in French"
+    assert "Original in French" not in html
+    # A French reader reads the objectives in their own language: no mark on them.
+    html = client.get(f"/fr/initiatives/{initiative.pk}/").content.decode()
+    assert _marks_by_section(html)["objectives"] == ""
+
+
+def test_the_mark_says_original_only_for_the_original_language(settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("es", "Spanish")]
+    revision = SimpleNamespace(
+        original_language="ar",
+        title={"ar": "عنوان"},
+        summary={"es": "Resumen"},
+        objectives={"fr": "Objectifs", "es": "Objetivos"},
+    )
+    with translation.override("en"):
+        title = entry_text(revision, "title")
+        summary = entry_text(revision, "summary")
+        objectives = entry_text(revision, "objectives")
+    assert (title["mark"], title["original"]) == ("Original in Arabic", True)
+    # A language without a sentence of its own gets the general one with its name.
+    assert (summary["mark"], summary["original"]) == ("Shown in Spanish", False)
+    assert (objectives["language"], objectives["mark"]) == ("fr", "Shown in French")
+    spanish = SimpleNamespace(original_language="es", title={"es": "Título"})
+    with translation.override("en"):
+        assert entry_text(spanish, "title")["mark"] == "Original in Spanish"
+
+
 def test_a_french_reader_is_told_the_original_language_in_french(client, author, organisation):
     initiative = make_published(author=author, organisation=organisation)
     html = client.get(f"/fr/initiatives/{initiative.pk}/").content.decode()
@@ -356,3 +412,25 @@ def test_detail_query_count_does_not_grow_with_tags(
     )
     with django_assert_max_num_queries(8):
         assert client.get(f"/en/initiatives/{initiative.pk}/").status_code == 200
+
+
+def test_goal_evidence_is_shown_under_its_goal_as_target_evidence_is(client, author, organisation):
+    initiative = make_published(
+        author=author,
+        organisation=organisation,
+        sdg_goals=["4", "16"],
+        sdg_goal_evidence={"16": "Identity <b>for all</b>"},
+        sdg_targets=[{"code": "9.c", "evidence": "Rural broadband"}],
+    )
+    html = client.get(f"/en/initiatives/{initiative.pk}/").content.decode()
+    items = re.findall(r'<li class="tag-item">(.*?)</li>', html, re.S)
+    goal = next(item for item in items if "?sdg-goals=16" in item)
+    assert re.search(
+        r'<p class="tag-evidence"><span class="muted">Evidence:</span> '
+        r'<bdi dir="auto">Identity &lt;b&gt;for all&lt;/b&gt;</bdi></p>',
+        goal,
+    )
+    target = next(item for item in items if "?sdg-targets=9.c" in item)
+    assert "Rural broadband" in target and "Identity" not in target
+    other = next(item for item in items if "?sdg-goals=4" in item)
+    assert "tag-evidence" not in other

@@ -144,3 +144,19 @@ def test_organisation_page_in_arabic(client, organisation):
 
 def test_unknown_organisation_is_404(client):
     assert client.get("/en/initiatives/organisations/no-such-body/").status_code == 404
+
+
+def test_organisation_page_offers_profile_and_member_management_to_its_admins_only(
+    client, author, organisation, moderator
+):
+    admin = make_user()
+    managed = make_org(admins=[admin], members=[author])
+    edit_url = f"/en/organisations/{managed.slug}/edit/"
+    page = f"/en/initiatives/organisations/{managed.slug}/"
+    for user, offered in ((None, False), (author, False), (admin, True), (moderator, True)):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        html = client.get(page).content.decode()
+        assert (edit_url in html) is offered, user
+        assert (f"/en/organisations/{managed.slug}/members/" in html) is offered, user

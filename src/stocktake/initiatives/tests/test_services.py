@@ -77,7 +77,7 @@ def test_draft_submit_request_changes_resubmit_publish(
 
     actions = list(initiative.transitions.values_list("action", "actor", "note"))
     assert [a for a, _actor, _note in actions] == [
-        "create", "submit", "request_changes", "submit", "publish",
+        "create", "submit", "request_changes", "revise", "submit", "publish",
     ]  # fmt: skip
     assert actions[2] == ("request_changes", moderator.pk, "Add the SDG evidence.")
     subjects = [message.subject for message in mailoutbox]
@@ -443,7 +443,282 @@ def test_reminders_go_to_entries_not_confirmed_for_a_year(people, mailoutbox):
         last_confirmed_at=timezone.now() - timedelta(days=400)
     )
     mailoutbox.clear()
-    assert services.initiative_send_update_reminders() == 1
-    assert services.initiative_send_update_reminders() == 0  # not again within a month
+    assert services.initiative_send_update_reminders().reminded == 1
+    assert services.initiative_send_update_reminders().reminded == 0  # not again within a month
     assert {m.to[0] for m in mailoutbox} == {people["contributor"].email, people["org_admin"].email}
     assert complete_content()["title"]["en"] in mailoutbox[0].subject
+
+
+# --- withdrawn and archived entries are out of the workflow ------------------------------
+
+
+def _actions(initiative) -> list[str]:
+    return list(initiative.transitions.order_by("pk").values_list("action", flat=True))
+
+
+@pytest.mark.parametrize("action", ["publish", "request_changes"])
+def test_a_withdrawn_submission_can_no_longer_be_reviewed_and_keeps_its_text(people, action):
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_submitted(
+        author=contributor, organisation=people["organisation"], summary={"en": "Kept text."}
+    )
+    services.initiative_withdraw(user=contributor, initiative=initiative, note="Not ready")
+    initiative.refresh_from_db()
+    # The submission no longer waits: it is a draft again, with everything typed.
+    assert initiative.working_revision.state == RevisionState.DRAFT
+    assert initiative.working_revision.summary == {"en": "Kept text."}
+    assert _actions(initiative)[-2:] == ["withdraw", "return_to_draft"]
+    returned = initiative.transitions.get(action="return_to_draft")
+    assert returned.revision == initiative.working_revision
+    assert returned.actor == contributor
+
+    with pytest.raises(services.TransitionError, match="withdrawn") as error:
+        getattr(services, f"initiative_{action}")(
+            moderator=moderator, initiative=initiative, note="A note"
+        )
+    assert "restore" in error.value.messages[0]
+    initiative.refresh_from_db()
+    assert initiative.status == Status.WITHDRAWN
+    assert initiative.published_revision is None
+    assert initiative.working_revision.state == RevisionState.DRAFT
+
+
+def test_an_archived_entry_s_pending_revision_is_returned_to_draft_and_cannot_be_published(
+    people,
+):
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_published(
+        author=contributor, organisation=people["organisation"], moderator=moderator
+    )
+    published = initiative.published_revision
+    edit(initiative, user=contributor, title={"en": "Pending title"})
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_archive(moderator=moderator, initiative=initiative, note="Ended")
+    initiative.refresh_from_db()
+    pending = initiative.working_revision
+    assert pending.state == RevisionState.DRAFT
+    assert pending.title == {"en": "Pending title"}
+    assert _actions(initiative)[-2:] == ["archive", "return_to_draft"]
+
+    for action in ("publish", "request_changes"):
+        with pytest.raises(services.TransitionError, match="archived"):
+            getattr(services, f"initiative_{action}")(
+                moderator=people["other_moderator"], initiative=initiative, note="A note"
+            )
+    # Nor can the owners send it back to the queue, or edit it, while it is archived.
+    with pytest.raises(services.TransitionError, match="archived"):
+        services.initiative_submit(user=contributor, initiative=initiative)
+    with pytest.raises(services.TransitionError, match="archived or withdrawn"):
+        edit(initiative, user=contributor, keywords=["late"])
+    with pytest.raises(services.TransitionError, match="archived or withdrawn"):
+        services.revision_image_remove(user=contributor, initiative=initiative, image_id=1)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.ARCHIVED
+    assert initiative.published_revision == published
+
+
+def test_withdrawn_and_archived_entries_leave_the_moderation_queue(people):
+    from stocktake.initiatives.models import Initiative
+    from stocktake.initiatives.selectors import moderation_queue, moderation_queue_countries
+
+    contributor, moderator = people["contributor"], people["moderator"]
+    organisation = people["organisation"]  # in Tunisia
+    waiting = make_submitted(author=contributor, organisation=organisation)
+    withdrawn = make_submitted(author=contributor, organisation=organisation)
+    services.initiative_withdraw(user=contributor, initiative=withdrawn)
+    archived = make_published(author=contributor, organisation=organisation, moderator=moderator)
+    edit(archived, user=contributor, keywords=["pending"])
+    services.initiative_submit(user=contributor, initiative=archived)
+    services.initiative_archive(moderator=moderator, initiative=archived)
+    # Entries closed before submissions were returned to draft still hold one.
+    egyptian = make_org(members=[contributor], country="EG")
+    legacy = make_submitted(author=contributor, organisation=egyptian)
+    Initiative.objects.filter(pk=legacy.pk).update(status=Status.WITHDRAWN)
+
+    assert list(moderation_queue()) == [waiting]
+    assert [term.code for term in moderation_queue_countries()] == ["TN"]
+    with pytest.raises(services.TransitionError, match="withdrawn"):
+        services.initiative_publish(moderator=moderator, initiative=legacy)
+
+
+def test_restoring_a_withdrawn_submission_gives_back_a_draft_not_a_submission(people):
+    from stocktake.initiatives.selectors import moderation_queue
+
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_submitted(author=contributor, organisation=people["organisation"])
+    services.initiative_withdraw(user=contributor, initiative=initiative)
+    services.initiative_restore(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.DRAFT
+    assert initiative.working_revision.state == RevisionState.DRAFT
+    assert initiative not in moderation_queue()
+    # The owners carry on from their text and submit again; then it can be published.
+    edit(initiative, user=contributor, keywords=["again"])
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_publish(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.PUBLISHED
+    assert read_revision(initiative.published_revision)["keywords"] == ["again"]
+
+
+def test_restoring_a_closed_entry_that_still_holds_a_submission_returns_it_to_draft(people):
+    from stocktake.initiatives.models import Initiative
+
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_submitted(author=contributor, organisation=people["organisation"])
+    Initiative.objects.filter(pk=initiative.pk).update(status=Status.WITHDRAWN)  # old data
+    services.initiative_restore(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.DRAFT
+    assert initiative.working_revision.state == RevisionState.DRAFT
+    assert _actions(initiative)[-2:] == ["return_to_draft", "restore"]
+
+
+def test_restoring_an_archived_entry_keeps_its_pending_revision_as_a_draft(people):
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_published(
+        author=contributor, organisation=people["organisation"], moderator=moderator
+    )
+    edit(initiative, user=contributor, title={"en": "Pending title"})
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_archive(moderator=moderator, initiative=initiative)
+    services.initiative_restore(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.PUBLISHED
+    assert initiative.published_revision.title == {"en": "National AI skills programme"}
+    assert initiative.working_revision.state == RevisionState.DRAFT
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_publish(moderator=people["other_moderator"], initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.published_revision.title == {"en": "Pending title"}
+
+
+def test_restoring_a_withdrawn_entry_with_changes_requested_keeps_the_request(people):
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_submitted(author=contributor, organisation=people["organisation"])
+    services.initiative_request_changes(moderator=moderator, initiative=initiative, note="More")
+    services.initiative_withdraw(user=contributor, initiative=initiative)
+    services.initiative_restore(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Status.CHANGES_REQUESTED
+    assert initiative.working_revision.state == RevisionState.CHANGES_REQUESTED
+
+
+# --- the version a moderator reviewed is kept -------------------------------------------
+
+
+def test_the_first_edit_after_changes_requested_starts_a_new_version(people):
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_submitted(author=contributor, organisation=people["organisation"])
+    reviewed = initiative.working_revision
+    services.initiative_request_changes(moderator=moderator, initiative=initiative, note="More")
+
+    reply = edit(initiative, user=contributor, summary={"en": "A longer summary."})
+    assert reply.number == reviewed.number + 1
+    assert reply.state == RevisionState.DRAFT
+    reviewed.refresh_from_db()
+    assert reviewed.state == RevisionState.CHANGES_REQUESTED
+    assert reviewed.summary == complete_content()["summary"]  # as the moderator saw it
+    initiative.refresh_from_db()
+    assert initiative.status == Status.CHANGES_REQUESTED
+    assert initiative.working_revision == reply
+    assert _actions(initiative)[-1] == "revise"
+
+    # Later saves write over the new version; the reviewed one never changes.
+    again = edit(initiative, user=contributor, keywords=["reply"])
+    assert again.pk == reply.pk
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_publish(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.published_revision == reply
+    reviewed.refresh_from_db()
+    assert reviewed.state == RevisionState.CHANGES_REQUESTED
+    assert read_revision(reviewed)["keywords"] == ["skills", "training"]
+
+
+def test_resubmitting_without_an_edit_keeps_the_same_version(people):
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_submitted(author=contributor, organisation=people["organisation"])
+    services.initiative_request_changes(moderator=moderator, initiative=initiative, note="Hm")
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_publish(moderator=moderator, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.published_revision.number == 1
+    assert initiative.revisions.count() == 1
+
+
+def test_two_editors_replying_to_changes_requested_still_meet_the_version_check(people):
+    contributor, colleague = people["contributor"], people["org_admin"]
+    initiative = make_submitted(author=contributor, organisation=people["organisation"])
+    services.initiative_request_changes(
+        moderator=people["moderator"], initiative=initiative, note="More"
+    )
+    initiative.refresh_from_db()
+    reviewed = services.editable_revision(initiative)
+    loaded = reviewed.lock  # both open the form on the reviewed version
+
+    first = read_revision(reviewed)
+    first["objectives"] = {"en": "First person's objectives"}
+    reply = services.initiative_update(
+        user=contributor, initiative=initiative, content=first, revision_id=reviewed.pk, lock=loaded
+    )
+    second = read_revision(reviewed)
+    second["objectives"] = {"en": "Second person's objectives"}
+    with pytest.raises(services.EditConflict) as conflict:
+        services.initiative_update(
+            user=colleague,
+            initiative=initiative,
+            content=second,
+            revision_id=reviewed.pk,
+            lock=loaded,
+        )
+    assert conflict.value.revision_id == reply.pk
+    assert conflict.value.current["objectives"] == {"en": "First person's objectives"}
+    assert conflict.value.mine["objectives"] == {"en": "Second person's objectives"}
+    # Saving again on top of the reply keeps the second person's text, in the same version.
+    saved = services.initiative_update(
+        user=colleague,
+        initiative=initiative,
+        content=conflict.value.mine,
+        revision_id=conflict.value.revision_id,
+        lock=conflict.value.current_lock,
+    )
+    assert saved.pk == reply.pk
+    assert initiative.revisions.count() == 2
+
+
+def test_changing_images_after_changes_requested_keeps_the_reviewed_images(
+    people, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    contributor, moderator = people["contributor"], people["moderator"]
+    initiative = make_draft(author=contributor, organisation=people["organisation"])
+
+    def upload(name: str):
+        out = io.BytesIO()
+        Image.new("RGB", (32, 24), (10, 120, 200)).save(out, format="PNG")
+        return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+    first = services.revision_image_add(
+        user=contributor, initiative=initiative, upload=upload("a.png"), alt_text={"en": "A"}
+    )
+    services.revision_image_add(
+        user=contributor, initiative=initiative, upload=upload("b.png"), alt_text={"en": "B"}
+    )
+    services.initiative_submit(user=contributor, initiative=initiative)
+    services.initiative_request_changes(moderator=moderator, initiative=initiative, note="More")
+    reviewed = initiative.revisions.get()
+
+    # The page offers the reviewed version's image ids: removing one works on the reply.
+    services.revision_image_remove(user=contributor, initiative=initiative, image_id=first.pk)
+    initiative.refresh_from_db()
+    reply = initiative.working_revision
+    assert reply.number == 2 and reply.state == RevisionState.DRAFT
+    assert [image.alt_text for image in reply.images.all()] == [{"en": "B"}]
+    assert [image.alt_text for image in reviewed.images.all()] == [{"en": "A"}, {"en": "B"}]
+    assert read_revision(reply) == read_revision(reviewed)

@@ -17,10 +17,11 @@ from stocktake.organisations.models import Organisation
 from stocktake.organisations.selectors import user_organisations
 
 from .. import services
-from ..content import FIELD_LABELS, read_revision, validate_content
+from ..content import field_label, read_revision, validate_content
 from ..forms import FIELD_STEP, STEPS, ImageForm, NoteForm, StartForm
 from ..models import Initiative
 from ..selectors import initiative_get, user_initiatives
+from .moderation import compare_rows
 
 
 def _refused(request, message: str, status: int, initiative=None):
@@ -39,25 +40,31 @@ def _get(pk: int) -> Initiative:
         raise Http404(_("There is no entry with this number.")) from None
 
 
-def _editable(request, pk: int):
-    """The entry, the revision an editor works on, and its content; or a refusal response."""
+def _open_for_editing(request, pk: int):
+    """The entry, the revision an editor works on, and its content; or why not and the
+    status to answer with."""
     initiative = _get(pk)
     if not services.can_edit(user=request.user, initiative=initiative):
+        return initiative, None, None, (str(services.EDIT_REFUSED), 403)
+    try:
+        base = services.editable_revision(initiative)
+    except services.TransitionError as error:
+        return initiative, None, None, (" ".join(error.messages), 409)
+    return initiative, base, read_revision(base), None
+
+
+def _editable(request, pk: int):
+    """The entry, the revision an editor works on, and its content; or a refusal response."""
+    initiative, base, document, refused = _open_for_editing(request, pk)
+    if refused:
+        message, status = refused
         return (
             initiative,
             None,
             None,
-            _refused(
-                request,
-                str(services.EDIT_REFUSED),
-                403,
-            ),
+            _refused(request, message, status, initiative if status == 409 else None),
         )
-    try:
-        base = services.editable_revision(initiative)
-    except services.TransitionError as error:
-        return initiative, None, None, _refused(request, " ".join(error.messages), 409, initiative)
-    return initiative, base, read_revision(base), None
+    return initiative, base, document, None
 
 
 def _language(request, document: dict) -> str:
@@ -222,7 +229,7 @@ def initiative_edit_view(request, pk: int, step: int = 1):
         context = _step_context(
             initiative, base, form, step, language,
             revision_id=extra.revision_id, lock=extra.current_lock,
-            conflict=extra, conflict_fields=_conflict_fields(extra),
+            conflict=extra, conflict_rows=_conflict_rows(extra),
         )  # fmt: skip
         return render(request, template, context, status=409)
     if outcome == "invalid":
@@ -239,28 +246,54 @@ def initiative_edit_view(request, pk: int, step: int = 1):
     return redirect(f"{target}?lang={language}")
 
 
-def _conflict_fields(conflict: services.EditConflict) -> list[dict]:
-    from ..content import diff_documents
+def _conflict_rows(conflict: services.EditConflict) -> list[dict]:
+    """The fields the two versions disagree on, side by side with readable values (labels
+    of codes, word-level differences of texts), as the moderators' comparison shows them."""
+    rows = []
+    for row in compare_rows(conflict.current, conflict.mine):
+        if not row["changed"]:
+            continue
+        if row["kind"] == "text":
+            row = {**row, "languages": [lang for lang in row["languages"] if lang["changed"]]}
+        rows.append(row)
+    return rows
 
-    return diff_documents(conflict.current, conflict.mine)
+
+def _error_lines(form) -> list[str]:
+    """The form's errors as sentences naming their field, for the autosave status."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            # Translators: a form error after the name of its field, e.g. "End date: …".
+            line = _("%(field)s: %(message)s") % {"field": label, "message": error}
+            lines.append(line if label else str(error))
+    return lines
 
 
 @login_required
 @require_POST
 def initiative_autosave_view(request, pk: int, step: int):
-    """htmx: save the step in the background; answer with the new version stamp."""
+    """htmx: save the step in the background; answer with the new version stamp, or with
+    why it was not saved (the page's script lets htmx show the 4xx answers too)."""
     if not 1 <= step <= len(STEPS):
         raise Http404(_("There is no such step."))
-    initiative, base, document, refusal = _editable(request, pk)
-    if refusal:
-        return refusal
+    template = "initiatives/editing/_autosave.html"
+    initiative, base, document, refused = _open_for_editing(request, pk)
+    if refused:
+        message, status = refused
+        context = {"outcome": "refused", "message": message}
+        return render(request, template, context, status=status)
     language = _language(request, document)
     form, outcome, extra = _save_step(request, initiative, base, document, step, language)
-    template = "initiatives/editing/_autosave.html"
     context = {"outcome": outcome, "form": form, "now": timezone.now()}
     if outcome == "saved":
         context.update(revision_id=extra.pk, lock=extra.lock)
         return render(request, template, context)
+    if outcome == "refused":
+        context["message"] = extra
+    elif outcome == "invalid":
+        context["errors"] = _error_lines(form)
     status = {"conflict": 409, "refused": 409, "bad": 400, "invalid": 400}[outcome]
     return render(request, template, context, status=status)
 
@@ -277,7 +310,7 @@ def initiative_review_view(request, pk: int):
         for field, messages_ in error.message_dict.items():
             problems.append(
                 {
-                    "label": FIELD_LABELS.get(field, field),
+                    "label": field_label(field),
                     "messages": messages_,
                     "step": FIELD_STEP.get(field, 5),
                 }

@@ -4,10 +4,8 @@ anything a browser could run, and only to those who may see the entry."""
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from stocktake.core.permissions import is_moderator
-from stocktake.organisations.selectors import membership_role
-
 from ..models import RevisionImage, RevisionState, Status
+from ..selectors import can_view_revisions
 
 
 def image_view(request, image_id: int):
@@ -25,9 +23,7 @@ def image_view(request, image_id: int):
         and initiative.published_revision_id == revision.pk
     )
     # Drafts and pending revisions: their organisation's members and moderators only.
-    owner = is_moderator(request.user) or (
-        membership_role(user=request.user, organisation=initiative.organisation) is not None
-    )
+    owner = can_view_revisions(user=request.user, initiative=initiative)
     if not (public or owner):
         raise Http404(_("There is no such image."))
     try:

@@ -32,6 +32,7 @@ from ..models import TERM_FIELDS, TEXT_FIELDS, Initiative, Revision, RevisionSta
 from ..selectors import (
     can_view_revisions,
     initiative_get,
+    initiative_history,
     initiative_revision_get,
     initiative_revisions,
     initiatives_by_ids,
@@ -359,10 +360,22 @@ def _codes_of(field: str, value) -> list[str]:
     return list(value)
 
 
-def _term_items(field: str, value, labels: _Labels) -> list[dict]:
+def _term_items(field: str, value, labels: _Labels, goal_evidence=None) -> list[dict]:
     scheme = TERM_FIELDS[field]
     if not value:
         return []
+    if field == "sdg_goals":
+        # A goal's evidence sits beside the goals in the document (sdg_goal_evidence).
+        evidence = goal_evidence if isinstance(goal_evidence, dict) else {}
+        return [
+            {
+                "key": code,
+                "code": code,
+                "text": labels(scheme, code),
+                "detail": evidence.get(code, ""),
+            }
+            for code in value
+        ]
     if field == "action_lines":
         primary = value.get("primary")
         return [
@@ -450,7 +463,10 @@ def compare_rows(old: dict | None, new: dict) -> list[dict]:
         if field in TEXT_FIELDS:
             row = _text_row(before or {}, after or {})
         elif field in TERM_FIELDS:
-            row = _list_row(_term_items(field, before, labels), _term_items(field, after, labels))
+            row = _list_row(
+                _term_items(field, before, labels, old.get("sdg_goal_evidence")),
+                _term_items(field, after, labels, new.get("sdg_goal_evidence")),
+            )
         elif field in ("partners", "links", "keywords"):
             row = _list_row(_other_items(field, before, labels), _other_items(field, after, labels))
         else:
@@ -462,6 +478,55 @@ def compare_rows(old: dict | None, new: dict) -> list[dict]:
 def _previous(revisions: list[Revision], number: int) -> Revision | None:
     earlier = [revision for revision in revisions if revision.number < number]
     return earlier[-1] if earlier else None
+
+
+# Versions that were public: a review cycle starts after the last of them.
+ONCE_PUBLISHED = {RevisionState.PUBLISHED, RevisionState.SUPERSEDED}
+
+
+def _reviewed(revisions: list[Revision], number: int) -> Revision | None:
+    """The version a moderator last asked changes on before version `number`, in the same
+    review cycle (since the last published version): what a resubmission answers."""
+    for revision in reversed(revisions):
+        if revision.number >= number:
+            continue
+        if revision.state in ONCE_PUBLISHED:
+            return None
+        if revision.state == RevisionState.CHANGES_REQUESTED:
+            return revision
+    return None
+
+
+def _baselines(initiative, new: Revision, old: Revision | None, reviewed, here: str) -> list:
+    """The versions a moderator judges a submission against, as links."""
+    choices = []
+    if reviewed is not None:
+        label = gettext("the version reviewed when changes were requested (version %(number)d)")
+        choices.append((reviewed, label % {"number": reviewed.number}))
+    published = initiative.published_revision
+    if published is not None and published.number < new.number:
+        label = gettext("the published version (version %(number)d)")
+        choices.append((published, label % {"number": published.number}))
+    return [
+        {
+            "label": label,
+            "url": f"{here}?{urlencode({'from': revision.number, 'to': new.number})}",
+            "current": old is not None and old.pk == revision.pk,
+        }
+        for revision, label in choices
+    ]
+
+
+def _review_note(initiative: Initiative, reviewed: Revision | None) -> str:
+    """What the moderator asked when requesting changes on the reviewed version."""
+    if reviewed is None:
+        return ""
+    notes = [
+        transition.note
+        for transition in initiative_history(initiative=initiative)
+        if transition.action == "request_changes" and transition.revision_id == reviewed.pk
+    ]
+    return notes[-1] if notes else ""
 
 
 def _compare_crumbs(user, title: str) -> list[dict]:
@@ -501,12 +566,13 @@ def compare_view(request, pk: int):
     current = initiative.working_revision or initiative.published_revision
     to_number = form.cleaned_data["to"] or (current.number if current else None)
     from_number = form.cleaned_data["from"]
+    reviewed = _reviewed(versions, to_number) if to_number is not None else None
     if from_number is None and to_number is not None:
-        if (
-            initiative.working_revision
-            and to_number == initiative.working_revision.number
-            and initiative.published_revision
-        ):
+        working = initiative.working_revision
+        if working and to_number == working.number and reviewed:
+            # A resubmission is judged first against the version that was reviewed.
+            from_number = reviewed.number
+        elif working and to_number == working.number and initiative.published_revision:
             # A pending edit is judged against what visitors see now.
             from_number = initiative.published_revision.number
         else:
@@ -543,6 +609,9 @@ def compare_view(request, pk: int):
                 {"revision": version, "previous": _previous(versions, version.number)}
                 for version in versions
             ],
+            "baselines": _baselines(initiative, new, old, reviewed, here),
+            "reviewed": reviewed,
+            "review_note": _review_note(initiative, reviewed),
             "can_decide": pending,
             "own_submission": pending and new.submitted_by_id == request.user.pk,
             "is_moderator": is_moderator(request.user),

@@ -16,7 +16,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import dateformat, numberformat, timezone, translation
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -24,9 +25,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from stocktake.core.i18n import localized
-from stocktake.core.permissions import is_moderator
 from stocktake.organisations.models import Organisation
-from stocktake.organisations.selectors import is_member, organisation_get
+from stocktake.organisations.selectors import (
+    can_manage_organisation,
+    organisation_get,
+)
 from stocktake.search.highlight import highlight
 from stocktake.search.query import parse_query
 from stocktake.search.selectors import (
@@ -39,7 +42,7 @@ from stocktake.search.selectors import (
 from stocktake.vocabularies.models import Term
 from stocktake.vocabularies.selectors import term_get
 
-from .. import services
+from .. import merging, services
 from ..content import FIELD_LABELS
 from ..models import (
     FORMATTED_TEXT_FIELDS,
@@ -52,6 +55,7 @@ from ..models import (
 )
 from ..selectors import (
     can_view,
+    can_view_revisions,
     country_terms_with_counts,
     initiative_detail_get,
     initiative_history,
@@ -104,6 +108,7 @@ ACTION_LABELS = {
     "restore": gettext_lazy("Restored"),
     "withdraw": gettext_lazy("Withdrawn"),
     "discard": gettext_lazy("Pending revision discarded"),
+    "return_to_draft": gettext_lazy("Submission returned to draft"),
     "confirm": gettext_lazy("Confirmed as still current"),
     "mark_good_practice": gettext_lazy("Marked as a good practice"),
     "unmark_good_practice": gettext_lazy("Good-practice mark removed"),
@@ -152,9 +157,15 @@ def _text(revision: Revision, field: str) -> dict:
 
 
 def _entry_rows(page: Page) -> list[dict]:
-    """What a list shows of each entry, from the prefetched published revision."""
+    """What a list shows of each entry, from the prefetched published revision. Dates are
+    written here, with the language's format looked up once: the template's date filter
+    looks it up again for every row, a quarter of the time of a page of rows."""
+    date_format = get_format("DATE_FORMAT")
     rows = []
     for initiative in page:
+        published = initiative.last_published_at and timezone.localtime(
+            initiative.last_published_at
+        )
         revision = initiative.published_revision
         action_lines = terms_of(revision, "wsis-action-lines")
         primary = next((link.term for link in action_lines if link.is_primary), None)
@@ -165,14 +176,20 @@ def _entry_rows(page: Page) -> list[dict]:
                 "summary": _text(revision, "summary"),
                 "countries": [link.term for link in terms_of(revision, "countries")],
                 "action_line": primary,
+                "published": published
+                and {
+                    "iso": published.isoformat(),
+                    "shown": dateformat.format(published, date_format),
+                },
             }
         )
     return rows
 
 
 def _is_insider(user, initiative: Initiative) -> bool:
-    """Members of the owning organisation and moderators: they see what visitors do not."""
-    return is_moderator(user) or is_member(user=user, organisation=initiative.organisation)
+    """Screened members of the owning organisation and moderators: they see what visitors do
+    not (review notes, contact details)."""
+    return can_view_revisions(user=user, initiative=initiative)
 
 
 def _entry_for(request, pk: int) -> tuple[Initiative, Revision, bool]:
@@ -307,11 +324,13 @@ def _chips(request, filters: dict[str, list[str]], good_practice: bool, terms: d
     return chips
 
 
-def _facet_menus(request, counts: dict, filters: dict, terms: dict) -> list[dict]:
+def _facet_menus(request, counts: dict, filters: dict, index) -> list[dict]:
     """Each facet's values with their counts, in vocabulary order (broader terms first, their
     narrower ones indented under them); chosen values stay even when their count is 0. A long
     facet shows its most frequent values and a link to show them all."""
     expanded = set(request.GET.getlist("all"))
+    catalogue = _facet_catalogue(_reader_language(), index)
+    count_format = _count_format()
     menus = []
     for facet in FACETS:
         chosen = set(filters.get(facet, []))
@@ -323,71 +342,96 @@ def _facet_menus(request, counts: dict, filters: dict, terms: dict) -> list[dict
             by_count = sorted(codes, key=lambda c: (c not in chosen, -facet_counts.get(c, 0), c))
             shown = set(by_count[:FACET_VALUES_SHOWN]) | chosen
             hidden, codes = len(codes) - len(shown), shown
+        if not codes:
+            continue
+        known = catalogue.get(facet, {})
         if facet == "year":
-            values = [{"code": c, "label": c, "depth": 0} for c in sorted(codes, reverse=True)]
+            ordered = sorted(codes, reverse=True)
         else:
-            known = sorted((terms[(facet, c)] for c in codes if (facet, c) in terms), key=_tree_key)
-            values = [
-                {
-                    "code": term.code,
-                    "label": term.label,
-                    "depth": 1 if _same_scheme_parent(term) else 0,
-                    "show_code": facet in CODED_SCHEMES,
-                }
-                for term in known
-            ]
-            values += [
-                {"code": c, "label": c, "depth": 0}
-                for c in sorted(codes)
-                if (facet, c) not in terms
-            ]
-        for value in values:
-            value["count"] = facet_counts.get(value["code"], 0)
-            value["chosen"] = value["code"] in chosen
-            value["id"] = f"facet-{facet}-{slugify(value['code'])}"
-        if values:
-            menus.append(
-                {
-                    "name": facet,
-                    "label": FACET_LABELS[facet],
-                    "values": values,
-                    "values_html": _facet_values_html(facet, values),
-                    "open": bool(chosen) or facet in OPEN_FACETS or facet in expanded,
-                    "chosen": len(chosen),
-                    "hidden": hidden,
-                    "all_url": _with_param(request, "all", facet) if hidden else "",
-                }
-            )
+            ordered = sorted(c for c in codes if c in known)
+            ordered.sort(key=lambda c: known[c][0])
+            ordered += sorted(c for c in codes if c not in known)  # unknown codes: as typed
+        values, parts = [], []
+        for code in ordered:
+            count, is_chosen = facet_counts.get(code, 0), code in chosen
+            before, after = known[code][1:] if code in known else _facet_value_parts(facet, code)
+            parts += (before, _CHECKED if is_chosen else "", after, count_format(count), _CLOSE)
+            values.append({"code": code, "count": count, "chosen": is_chosen})
+        menus.append(
+            {
+                "name": facet,
+                "label": FACET_LABELS[facet],
+                "values": values,
+                "values_html": mark_safe("".join(parts)),  # noqa: S308 (parts escaped below)
+                "open": bool(chosen) or facet in OPEN_FACETS or facet in expanded,
+                "chosen": len(chosen),
+                "hidden": hidden,
+                "all_url": _with_param(request, "all", facet) if hidden else "",
+            }
+        )
     return menus
 
 
 # One facet value: a checkbox and its label with the count. Written out here rather than in
 # the template: a page shows some 150 values, and the template language spends some 40 µs on
-# each of them, a sixth of a search page's time.
-_FACET_VALUE = (
-    '<li class="facet-value{}"><input type="checkbox" id="{}" name="{}" value="{}"{}> '
-    '<label for="{}">{}<bdi>{}</bdi> <span class="facet-count">{}</span></label></li>'
+# each of them, a sixth of a search page's time. Everything but the count and whether the
+# box is ticked is the same on every page, so it is written once per language and index
+# state (_facet_catalogue), in two parts either side of " checked".
+_FACET_VALUE_BEFORE = (
+    '<li class="facet-value{}"><input type="checkbox" id="{}" name="{}" value="{}"'
 )
+_FACET_VALUE_AFTER = '> <label for="{}">{}<bdi>{}</bdi> <span class="facet-count">'
+_CHECKED, _CLOSE = " checked", "</span></label></li>\n"
 _TERM_CODE = '<span class="term-code" dir="ltr">{}</span> '
 
 
-def _facet_values_html(facet: str, values: list[dict]) -> SafeString:
-    return mark_safe(  # noqa: S308 (every part is escaped by format_html)
-        "\n".join(
-            format_html(
-                _FACET_VALUE,
-                " facet-value-narrower" if value["depth"] else "",
-                value["id"],
-                facet,
-                value["code"],
-                mark_safe(" checked") if value["chosen"] else "",
-                value["id"],
-                format_html(_TERM_CODE, value["code"]) if value.get("show_code") else "",
-                value["label"],
-                number_format(value["count"]),
-            )
-            for value in values
-        )
+def _facet_value_parts(facet: str, code: str, term: Term | None = None) -> tuple[str, str]:
+    value_id = f"facet-{facet}-{slugify(code)}"
+    narrower = term is not None and _same_scheme_parent(term)
+    before = format_html(
+        _FACET_VALUE_BEFORE, " facet-value-narrower" if narrower else "", value_id, facet, code
+    )
+    shown_code = term is not None and facet in CODED_SCHEMES
+    after = format_html(
+        _FACET_VALUE_AFTER,
+        value_id,
+        format_html(_TERM_CODE, code) if shown_code else "",
+        term.label if term is not None else code,
+    )
+    return before, after
+
+
+# Facet markup by (language, index version, index token); a new index state starts afresh.
+_CATALOGUES: dict[tuple[str, int, str], dict[str, dict]] = {}
+
+
+def _facet_catalogue(language: str, index) -> dict[str, dict]:
+    """{facet: {code: (place in the tree, markup before, markup after)}} for the vocabulary
+    terms facets show, in one language, built once per index state (which a new vocabulary
+    version changes)."""
+    key = (language, index.version, index.token)
+    catalogue = _CATALOGUES.get(key)
+    if catalogue is None:
+        catalogue = {}
+        terms = facet_terms(index)
+        with translation.override(language):
+            for (facet, code), term in sorted(terms.items(), key=lambda item: _tree_key(item[1])):
+                values = catalogue.setdefault(facet, {})
+                values[code] = (len(values), *_facet_value_parts(facet, code, term))
+        if len(_CATALOGUES) >= 2 * len(settings.LANGUAGES):
+            _CATALOGUES.clear()
+        _CATALOGUES[key] = catalogue
+    return catalogue
+
+
+def _count_format():
+    """A number formatter for counts in the active language (the separators looked up once
+    per page, not once per value)."""
+    use_grouping = settings.USE_THOUSAND_SEPARATOR
+    decimal, grouping = get_format("DECIMAL_SEPARATOR"), get_format("NUMBER_GROUPING")
+    separator = get_format("THOUSAND_SEPARATOR")
+    return lambda count: numberformat.format(
+        count, decimal, grouping=grouping, thousand_sep=separator, force_grouping=use_grouping
     )
 
 
@@ -510,7 +554,7 @@ def initiative_list_view(request):
         else _broader(request, result, filters, good_practice, language),
         "chips": _chips(request, filters, good_practice, vocabulary),
         "filters": filters,
-        "facets": _facet_menus(request, result.counts, filters, vocabulary),
+        "facets": _facet_menus(request, result.counts, filters, result.index),
         "expanded": [facet for facet in request.GET.getlist("all") if facet in FACETS],
         "good_practice": good_practice,
         "sort": sort,
@@ -609,7 +653,14 @@ def _schema_org(request, initiative: Initiative, revision: Revision, texts: dict
 
 
 def initiative_detail_view(request, pk: int):
-    initiative, revision, public = _entry_for(request, pk)
+    try:
+        initiative, revision, public = _entry_for(request, pk)
+    except Http404:
+        # A merged duplicate: visitors are sent on, for good, to the entry that was kept.
+        kept = merging.merged_into_public(pk=pk)
+        if kept is None:
+            raise
+        return redirect("initiatives:detail", pk=kept, permanent=True)
     insider = _is_insider(request.user, initiative)
     texts = {field: _text(revision, field) for field in TEXT_FIELDS}
     sections = [
@@ -633,7 +684,9 @@ def initiative_detail_view(request, pk: int):
             "revision": revision,
             "public": public,
             "insider": insider,
-            "banner": None if public else STATE_BANNERS.get(status),
+            "banner": None
+            if public
+            else merging.merged_banner(initiative) or STATE_BANNERS.get(status),
             "pending_revision": public and insider and initiative.working_revision_id,
             "title": texts["title"],
             "page_title": title,
@@ -809,6 +862,7 @@ def organisation_detail_view(request, slug: str):
         "initiatives/public/organisation_detail.html",
         {
             "organisation": organisation,
+            "can_manage": can_manage_organisation(user=request.user, organisation=organisation),
             "other_names": other_names,
             "description": localized(organisation.descriptions),
             "website": _http_url(organisation.website),

@@ -76,6 +76,7 @@ def dataset(people):
         summary={"ar": "تدريب مجاني على المهارات الرقمية.", "en": "Free training."},
         countries=["TN", "EG"],
         sdg_goals=["4"],
+        sdg_goal_evidence={"4": '=Education for all; "quoted"', "16": "Identity."},
         sdg_targets=[{"code": "4.4", "evidence": "Skills for jobs."}, {"code": "16.9"}],
         partners=[{"name": "UNDP", "stakeholder_type": "", "country": ""}],
         links=[{"label": "Report", "url": "https://example.org/report"}],
@@ -148,7 +149,7 @@ def record_from_cells(row: dict) -> dict:
         if column.type in MULTI_TYPES:
             record[name] = split_multi(text)
         elif column.type == JSON:
-            default = {} if name == "sdg_target_evidence" else []
+            default = {} if name.endswith("_evidence") else []
             record[name] = json.loads(text) if text else default
         elif column.type == "integer":
             record[name] = int(text)
@@ -178,6 +179,9 @@ def test_json_export_holds_every_language_and_labelled_codes(client, dataset):
         "4.4",
     ]
     assert arabic["sdg_target_evidence"] == {"4.4": "Skills for jobs."}
+    # The goal of a target may have evidence too (16 comes with 16.9).
+    assert arabic["sdg_goal_evidence"] == {"4": '=Education for all; "quoted"', "16": "Identity."}
+    assert list(arabic).index("sdg_goal_evidence") == list(arabic).index("sdg_target_evidence") - 1
     assert set(arabic["sdg_goals"]) == {"4", "16"}  # the target's goal comes with it
     assert arabic["action_line_primary"] == "C4"
     assert arabic["action_line_primary_label"] == label("wsis-action-lines", "C4", "en")

@@ -104,6 +104,22 @@ def test_regions_include_un_m49_and_itu_regions():
     assert western_asia.parent.code == "M49-142"
 
 
+def test_no_two_regions_share_a_label_in_any_language():
+    # ITU-D and UN M49 both have an "Africa", an "Americas" and a "Europe": the labels say which.
+    regions = list(terms("regions"))
+    for language, _name in settings.LANGUAGES:
+        labels = [term.labels[language] for term in regions]
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        assert not repeated, f"regions share {language} labels: {repeated}"
+    africa = Term.objects.get(scheme__identifier="regions", code="ITU-AFR").labels
+    assert africa == {
+        "en": "Africa (ITU-D)",
+        "fr": "Afrique (UIT-D)",
+        "ar": "أفريقيا (قطاع تنمية الاتصالات)",
+    }
+    assert Term.objects.get(scheme__identifier="regions", code="M49-002").labels["en"] == "Africa"
+
+
 def test_every_term_and_scheme_has_a_label_in_every_configured_language():
     languages = [code for code, _name in settings.LANGUAGES]
     for obj in [*Scheme.objects.all(), *Term.objects.all(), *Crosswalk.objects.all()]:
@@ -123,7 +139,8 @@ def test_crosswalks_map_action_lines_to_sdg_targets_and_gdc_objectives():
     assert to_sdg.to_scheme.identifier == "sdg-targets"
     assert to_gdc.to_scheme.identifier == "gdc-objectives"
     mapped = set(to_sdg.links.values_list("from_term__code", flat=True))
-    assert {f"C{n}" for n in range(1, 12)} <= mapped
+    # As in the WSIS-SDG Matrix: every Action Line, C7 through its eight applications only.
+    assert mapped == {f"C{n}" for n in range(1, 12) if n != 7} | {f"C7.{n}" for n in range(1, 9)}
     assert to_gdc.links.filter(from_term__code="C5").exists()
 
 

@@ -1,6 +1,9 @@
 """The vocabulary browser in each language."""
 
 import pytest
+from django.utils.html import escape
+
+from stocktake.vocabularies.models import Scheme
 
 pytestmark = pytest.mark.usefixtures("vocabularies")
 
@@ -85,3 +88,12 @@ def test_schemes_are_listed_in_display_order_action_lines_first(client):
         for scheme in ("wsis-action-lines", "sdg-goals", "sdg-targets", "countries", "regions")
     ]
     assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_english_source_note_is_marked_as_english_left_to_right(client, language):
+    source = escape(Scheme.objects.get(identifier="sdg-goals").source)
+    scheme_page = client.get(f"/{language}/vocabularies/sdg-goals/").content.decode()
+    assert f'<dd lang="en" dir="ltr">{source}</dd>' in scheme_page
+    term_page = client.get(f"/{language}/vocabularies/sdg-goals/4/").content.decode()
+    assert f'<span lang="en" dir="ltr">{source}</span>' in term_page

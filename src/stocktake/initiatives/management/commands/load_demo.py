@@ -28,6 +28,6 @@ class Command(BaseCommand):
                 f"{counts['organisations']} organisations."
             )
         )
-        for username, password, _name, moderator in DEMO_ACCOUNTS:
-            role = "moderator" if moderator else "contributor"
-            self.stdout.write(f"  {role}: {username} / {password}")
+        self.stdout.write("Demo accounts (local use only): username / password, role")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username} / {account.password}, {account.description}")
