@@ -158,6 +158,10 @@ def main() -> None:
         database = Path(args.sqlite) if args.sqlite else scratch / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stocktake.settings.test")
+    # Persistent database connections, as the production settings keep them on PostgreSQL
+    # (CONN_MAX_AGE 60): otherwise every request would open a new connection and pay for a
+    # fresh server process (its catalogue caches cold), which a deployment does not.
+    os.environ.setdefault("CONN_MAX_AGE", "60")
     os.environ.setdefault("STOCKTAKE_VAR_DIR", str(scratch))
     os.environ["ALLOWED_HOSTS"] = "testserver"
 

@@ -29,8 +29,10 @@ def _check_secret_key(key: str) -> None:
 
 _check_secret_key(SECRET_KEY)
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Persistent connections (health-checked, base.py): a PostgreSQL connection costs a server
+# process with cold caches, and an SQLite one its page cache; reopening either on every
+# request would cost more than most pages.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

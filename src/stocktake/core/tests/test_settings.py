@@ -88,3 +88,19 @@ def test_an_unknown_language_is_refused():
     )
     assert result.returncode == 2
     assert "xx" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///{tmp}/conn.sqlite3", "postgres://postgres@127.0.0.1:5432/unused"]
+)
+def test_production_keeps_database_connections_on_both_databases(tmp_path, url):
+    result = run_stocktake(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=url.format(tmp=tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60"]
