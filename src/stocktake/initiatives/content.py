@@ -423,6 +423,13 @@ def validate_content(
     return clean
 
 
+# A revision's content columns besides its language, texts and vocabulary terms.
+SCALAR_FIELDS = (
+    "start_date", "end_date", "partners", "funding_source", "funding_amount",
+    "funding_currency", "website", "links", "keywords", "contact_name", "contact_email",
+)  # fmt: skip
+
+
 def write_revision(revision: Revision, clean: dict) -> None:
     """Store a validated document on a revision (fields and term links)."""
     revision.original_language = clean["original_language"]
@@ -430,10 +437,7 @@ def write_revision(revision: Revision, clean: dict) -> None:
         setattr(revision, field, clean[field])
     for field in SCALAR_TERM_FIELDS:
         setattr(revision, field, clean["_terms"].get(field))
-    for field in (
-        "start_date", "end_date", "partners", "funding_source", "funding_amount",
-        "funding_currency", "website", "links", "keywords", "contact_name", "contact_email",
-    ):  # fmt: skip
+    for field in SCALAR_FIELDS:
         setattr(revision, field, clean[field])
     revision.save()
     revision.term_links.all().delete()
@@ -441,6 +445,24 @@ def write_revision(revision: Revision, clean: dict) -> None:
         RevisionTerm(revision=revision, term=term, is_primary=is_primary, evidence=evidence)
         for term, is_primary, evidence in clean["_terms"]["links"]
     )
+
+
+def copy_revision(source: Revision, revision: Revision) -> None:
+    """Store `source`'s content, as it is, on a new revision (fields and term links): no
+    validation, so a version is kept exactly even where today's rules are stricter."""
+    revision.original_language = source.original_language
+    for field in (*TEXT_FIELDS, *SCALAR_FIELDS):
+        setattr(revision, field, getattr(source, field))
+    for field in SCALAR_TERM_FIELDS:
+        setattr(revision, f"{field}_id", getattr(source, f"{field}_id"))
+    revision.save()
+    RevisionTerm.objects.bulk_create(
+        RevisionTerm(
+            revision=revision, term_id=link.term_id, is_primary=link.is_primary,
+            evidence=link.evidence,
+        )
+        for link in source.term_links.all()
+    )  # fmt: skip
 
 
 def read_revision(revision: Revision) -> dict:

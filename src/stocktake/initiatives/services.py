@@ -25,7 +25,7 @@ from stocktake.organisations.selectors import membership_role
 from stocktake.search.services import search_index_update
 
 from . import notifications
-from .content import read_revision, validate_content, write_revision
+from .content import copy_revision, read_revision, validate_content, write_revision
 from .images import reencode_image
 from .models import (
     Initiative,
@@ -33,7 +33,6 @@ from .models import (
     Revision,
     RevisionImage,
     RevisionState,
-    RevisionTerm,
     Status,
     Transition,
 )
@@ -43,13 +42,6 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(days=365)
 REMIND_EVERY = timedelta(days=30)
 EDITABLE_REVISION_STATES = {RevisionState.DRAFT, RevisionState.CHANGES_REQUESTED}
-# What a copy of a revision carries over (its term links and images are copied apart).
-CONTENT_COPY_FIELDS = (
-    "original_language", "title", "summary", "description", "objectives", "results",
-    "challenges", "future_plans", "partners", "initiative_type_id", "implementation_status_id",
-    "coverage_id", "start_date", "end_date", "funding_source", "funding_amount",
-    "funding_currency", "website", "links", "keywords", "contact_name", "contact_email",
-)  # fmt: skip
 EDIT_REFUSED = gettext_lazy(
     "Only members of the organisation that owns this entry, or moderators, can edit it."
 )
@@ -268,19 +260,7 @@ def _start_revision(
     if clean is not None:
         write_revision(revision, clean)
     else:
-        source = Revision.objects.get(pk=base.pk)
-        for name in CONTENT_COPY_FIELDS:
-            setattr(revision, name, getattr(source, name))
-        revision.save()
-        RevisionTerm.objects.bulk_create(
-            RevisionTerm(
-                revision=revision,
-                term_id=link.term_id,
-                is_primary=link.is_primary,
-                evidence=link.evidence,
-            )
-            for link in source.term_links.all()
-        )
+        copy_revision(Revision.objects.get(pk=base.pk), revision)
     images = {}
     for image in base.images.all():
         copy = RevisionImage.objects.create(

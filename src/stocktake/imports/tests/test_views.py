@@ -181,3 +181,12 @@ def test_cancel_deletes_the_file_and_keeps_the_record(moderator_client, import_d
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.stored_name
     assert not any(import_dir.iterdir())
+
+
+def test_the_column_list_points_the_way_the_page_reads(moderator_client):
+    moderator_client.post(reverse("imports:start"), {"file": csv_file(csv_bytes([row()]))})
+    job = ImportJob.objects.get()
+    english = moderator_client.get(f"/en/imports/{job.pk}/").content.decode()
+    arabic = moderator_client.get(f"/ar/imports/{job.pk}/").content.decode()
+    assert "</bdi> → " in english and "</bdi> ← " not in english
+    assert "</bdi> ← " in arabic and "</bdi> → " not in arabic

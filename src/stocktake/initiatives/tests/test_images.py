@@ -202,7 +202,7 @@ def test_the_service_refuses_a_decompression_bomb_as_an_image_error(owner, draft
         (20000, 20000),  # Pillow refuses (DecompressionBombError)
     ],
 )
-# Pillow's own warning for the 10000 × 10000 case is expected here (the image is refused).
+# Pillow's own warning for the 10000 x 10000 case is expected here (the image is refused).
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_the_pixel_limit_is_checked_before_any_pixel_is_decoded(monkeypatch, width, height):
     assert width * height > MAX_PIXELS
