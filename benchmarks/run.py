@@ -39,6 +39,26 @@ def measure(client, paths: list[str], repeat: int, before=None) -> list[float]:
     return timings
 
 
+def measure_interleaved(client, pages, repeat: int, before=None) -> dict[str, list[float]]:
+    """Like `measure`, for several pages taken in turn (one request of each, then again), so
+    that a slow spell of the shared machine falls on all of them alike rather than on
+    whichever page was being measured at the time."""
+    for _name, paths in pages:
+        client.get(paths[0])  # warm caches and connections
+    timings: dict[str, list[float]] = {name: [] for name, _paths in pages}
+    for n in range(repeat):
+        for name, paths in pages:
+            path = paths[n % len(paths)]
+            if before:
+                before()
+            started = time.perf_counter()
+            response = client.get(path)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+    return timings
+
+
 def row(name: str, timings: list[float], floor: float, queries: str) -> None:
     p50, p95 = statistics.median(timings), percentile(timings, 0.95)
     throughput = 1000 / statistics.mean(timings)
@@ -50,15 +70,22 @@ def report(
 ) -> None:
     """Print p50/p95, throughput and queries per page, beside the trivial page (the floor)
     measured again in the same breath, so each ratio compares like with like; with `pooled`,
-    a last row of every request above taken together (a query mix)."""
+    the pages are a query mix: requested in turn, with the floor among them, and a last row
+    of every request taken together."""
     print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'queries':>9}{'p50/floor':>11}")
-    floor = statistics.median(measure(client, ["/health/"], repeat))
+    pages = [(name, [paths] if isinstance(paths, str) else paths) for name, paths in pages]
+    if pooled:
+        mixed = measure_interleaved(client, [("floor", ["/health/"]), *pages], repeat, before)
+        floor = statistics.median(mixed.pop("floor"))
+    else:
+        floor = statistics.median(measure(client, ["/health/"], repeat))
     print(f"{'trivial page (floor)':<28}{floor:>9.2f}{'':>9}{'':>9}{0:>9}{1:>10.1f}x")
     everything = []
     for name, paths in pages:
-        paths = [paths] if isinstance(paths, str) else paths
-        timings = measure(client, paths, repeat, before)
+        timings = mixed[name] if pooled else measure(client, paths, repeat, before)
         everything += timings
+        if before:
+            before()  # the queries of a request as measured
         with capture(connection) as queries:
             client.get(paths[0])
         row(name, timings, floor, str(len(queries)))
@@ -77,16 +104,23 @@ def index_size(connection) -> str:
             total = cursor.fetchone()[0]
             cursor.execute("SELECT pg_relation_size('search_vectors_vector_idx')")
             gin = cursor.fetchone()[0]
-            return f"{total / 2**20:.0f} MiB in all (with indexes), GIN index {gin / 2**20:.0f} MiB"
+            cursor.execute("SELECT pg_total_relation_size('search_searchposting')")
+            ready = cursor.fetchone()[0]
+            return (
+                f"{total / 2**20:.0f} MiB in all (with indexes), GIN index {gin / 2**20:.0f} MiB, "
+                f"ready matches of common terms {ready / 2**20:.0f} MiB"
+            )
         cursor.execute(
             "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search%' GROUP BY name"
         )
         sizes = dict(cursor.fetchall())
     fts = sum(size for name, size in sizes.items() if name.startswith("search_fts"))
     head = sum(size for name, size in sizes.items() if name.startswith("search_head_fts"))
+    ready = sum(size for name, size in sizes.items() if "searchposting" in name)
     return (
         f"{sum(sizes.values()) / 2**20:.0f} MiB in all, FTS5 tables {fts / 2**20:.0f} MiB "
-        f"(and {head / 2**20:.0f} MiB for the title and organisation names)"
+        f"(and {head / 2**20:.0f} MiB for the title and organisation names), ready matches "
+        f"of common terms {ready / 2**20:.0f} MiB"
     )
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stocktake.organisations.models import Organisation
-from stocktake.search.services import search_index_entries
+from stocktake.search.services import search_index_entries, search_postings_rebuild
 from stocktake.vocabularies.models import Term
 
 from .models import (
@@ -175,6 +175,8 @@ def generate(
         made += size
         if progress:
             progress(size)
+    # The common terms of the whole index now (postings.py), as a rebuild would choose them.
+    search_postings_rebuild()
     return made
 
 

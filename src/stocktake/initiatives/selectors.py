@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
@@ -114,14 +115,23 @@ def initiative_public_in_order(
         )
     )  # fmt: skip
     found = queryset.in_bulk()
+    if not found:
+        return []
     # All the links of these revisions as plain rows (by the revision index: filtering by
     # scheme in SQL would have the database walk the term index over every entry; and a
     # page holds some 300 links, of which a row shows a tenth), sorted out here.
     terms = facet_terms_by_pk(index)
     shown: dict[int, list[ListedLink]] = {}
-    for revision_id, term_id, is_primary in RevisionTerm.objects.filter(
+    links = RevisionTerm.objects.filter(
         revision_id__in=[initiative.published_revision_id for initiative in found.values()]
-    ).values_list("revision_id", "term_id", "is_primary"):
+    ).values_list("revision_id", "term_id", "is_primary")
+    # Read as plain rows: the ORM's per-row conversions cost more than the query here.
+    sql, params = links.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for revision_id, term_id, is_primary in rows:
+        is_primary = bool(is_primary)  # SQLite gives 0 or 1
         term = terms.get(term_id)
         if term is not None and term.scheme.identifier in LIST_ROW_SCHEMES:
             link = ListedLink(term=term, is_primary=is_primary)

@@ -37,6 +37,8 @@ def _listings(ids: list[int] | None = None):
     or these), read without the ORM's per-value conversions: at 100,000 rows they would cost
     more than the read."""
     queryset = SearchListing.objects.all()
+    if ids == []:
+        return
     if ids is not None:
         queryset = queryset.filter(initiative_id__in=ids)
     sql, params = queryset.values_list(

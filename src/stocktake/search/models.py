@@ -90,3 +90,27 @@ class SearchChange(models.Model):
 
     def __str__(self) -> str:
         return f"entry {self.initiative_id} at version {self.version}"
+
+
+class SearchPosting(models.Model):
+    """The entries a common term is indexed under, ready: a Roaring bitmap of their ids, for
+    each term found in at least postings.COMMON_ENTRIES entries when the list was last made
+    (services.search_postings_rebuild): in the whole document (`all`), in the title, and in
+    the organisation names (these two however few). Kept in step with the documents by
+    every index write, in the same transaction. A search reads a common word's matches here
+    in a fraction of a millisecond, where the full-text index would give them one row at a
+    time (decisions/0004-search.md); rarer terms, and phrases, are looked up in the
+    full-text index."""
+
+    column = models.CharField(max_length=16)
+    term = models.CharField(max_length=100)
+    ids = models.BinaryField()
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "column"], name="unique_search_posting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.column}): {self.entries} entries"

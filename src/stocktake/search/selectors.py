@@ -10,10 +10,11 @@ from rapidfuzz.distance import Levenshtein
 
 from stocktake.vocabularies.models import Term
 
+from . import postings
 from .analysis import fold, written_form
 from .backends import backend
 from .browse import SORT_ORDERS, BrowseIndex, browse_index
-from .models import SearchWord
+from .models import SearchPosting, SearchWord
 from .query import Clause, SearchQuery, with_alternatives
 
 # Spelling tolerance: how many edits a word of this length may be away from a known one.
@@ -110,19 +111,124 @@ def _id_bitmap(sql: str, params: list) -> FrozenBitMap:
     return FrozenBitMap(json.loads(f"[{ids}]") if ids else ())
 
 
+# Postings read for the current index state, {(column, term): entries, or None for none}:
+# a search asks for its terms' whole-document postings, then for the same terms' title and
+# organisation postings; the three are read in one query. Emptied when the index state
+# changes, or beyond POSTINGS_KEPT. (Only what is fast changes with the postings, never
+# what is found: a term given a posting by `reindex --common-terms`, which leaves the state
+# as it is, is read from the full-text index until the next change.)
+_POSTINGS: dict[tuple[str, str], FrozenBitMap | None] = {}
+_POSTINGS_STATE: list = [None]
+POSTINGS_KEPT = 512
+
+
+def _postings(state: tuple[int, str], column: str, terms: set[str]) -> dict[str, FrozenBitMap]:
+    """{term: entries} of these terms' postings in one column (postings.py); terms without a
+    posting are left out."""
+    if _POSTINGS_STATE[0] != state or len(_POSTINGS) > POSTINGS_KEPT:
+        _POSTINGS.clear()
+        _POSTINGS_STATE[0] = state
+    missing = [term for term in terms if (column, term) not in _POSTINGS]
+    if missing:
+        read = dict.fromkeys((c, term) for c in postings.COLUMNS for term in missing)
+        rows = SearchPosting.objects.filter(term__in=missing).values_list("column", "term", "ids")
+        for posted_column, term, ids in rows:
+            read[posted_column, term] = FrozenBitMap(postings.read(ids))
+        _POSTINGS.update(read)
+    found = {term: _POSTINGS.get((column, term)) for term in terms}
+    return {term: ids for term, ids in found.items() if ids is not None}
+
+
+def _posted(state, column: str, clauses) -> dict[Clause, tuple[BitMap, Clause | None]]:
+    """For each clause with a single-term alternative that has a posting in this column: the
+    entries of its posted alternatives, and a clause of the others (rarer terms, phrases) for
+    the full-text index, or None. Clauses with none are left out."""
+    terms = {
+        alternative[0] for c in clauses for alternative in c.alternatives if len(alternative) == 1
+    }
+    if not terms:
+        return {}
+    found = {(term,): ids for term, ids in _postings(state, column, terms).items()}
+    parts = {}
+    for clause in clauses:
+        posted = [found[alternative] for alternative in clause.alternatives if alternative in found]
+        if posted:
+            others = tuple(
+                alternative for alternative in clause.alternatives if alternative not in found
+            )
+            residue = Clause(clause.words, others) if others else None
+            parts[clause] = (BitMap.union(*posted), residue)
+    return parts
+
+
+def _in_index(clause: Clause) -> FrozenBitMap:
+    """Entries matching one clause, from the full-text index."""
+    return _id_bitmap(*backend().matches(SearchQuery(text="", clauses=(clause,))))
+
+
+def _clause_ids(part: tuple[BitMap, Clause | None]) -> BitMap:
+    posted, residue = part
+    return posted | _in_index(residue) if residue else posted
+
+
+def _any_of(state, clauses) -> BitMap:
+    """Entries matching any of these clauses (whether marked excluded or not)."""
+    clauses = [Clause(clause.words, clause.alternatives) for clause in clauses]
+    parts = _posted(state, "all", clauses)
+    ids = BitMap()
+    for clause in clauses:
+        ids |= _clause_ids(parts[clause]) if clause in parts else _in_index(clause)
+    return ids
+
+
 @lru_cache(maxsize=MATCH_CACHE_SIZE)
 def _cached_matches(state: tuple[int, str], query: SearchQuery) -> FrozenBitMap:
-    return _id_bitmap(*backend().matches(query))
+    """The matches of a query with required clauses: common terms from their postings, the
+    rest (rarer terms, phrases) from the full-text index, the two combined."""
+    parts = _posted(state, "all", query.clauses)
+    if not parts:
+        return _id_bitmap(*backend().matches(query))
+    required = [clause for clause in query.required if clause not in parts]
+    excluded = [clause for clause in query.excluded if clause not in parts]
+    ids = None
+    if required:  # in one query, with the exclusions it can take
+        rest = SearchQuery(text=query.text, clauses=(*required, *excluded))
+        ids = BitMap(_id_bitmap(*backend().matches(rest)))
+    for clause in query.required:
+        if clause in parts:
+            matched = _clause_ids(parts[clause])
+            ids = matched if ids is None else ids & matched
+    if not required:
+        ids -= _any_of(state, excluded)
+    for clause in query.excluded:
+        if clause in parts:
+            ids -= _clause_ids(parts[clause])
+    return FrozenBitMap(ids)
+
+
+@lru_cache(maxsize=MATCH_CACHE_SIZE)
+def _cached_any_of(state: tuple[int, str], clauses: tuple[Clause, ...]) -> FrozenBitMap:
+    return FrozenBitMap(_any_of(state, clauses))
 
 
 @lru_cache(maxsize=MATCH_CACHE_SIZE)
 def _cached_in_column(state: tuple[int, str], clause: Clause, column: str) -> FrozenBitMap:
-    return _id_bitmap(*backend().in_column(clause, column))
+    parts = _posted(state, column, [clause])
+    if clause not in parts:
+        return _id_bitmap(*backend().in_column(clause, column))
+    posted, residue = parts[clause]
+    if residue:
+        posted = posted | _id_bitmap(*backend().in_column(residue, column))
+    return FrozenBitMap(posted)
 
 
-def _matches(query: SearchQuery, index: BrowseIndex) -> FrozenBitMap:
-    """Every entry matching the query."""
-    return _cached_matches((index.version, index.token), query)
+def _matches(query: SearchQuery, index: BrowseIndex) -> BitMap:
+    """Every entry matching the query (a query of excluded words alone: every entry without
+    them)."""
+    state = (index.version, index.token)
+    if not query.required:
+        return index.everything - _cached_any_of(state, query.excluded)
+    return _cached_matches(state, query)
 
 
 def _ranked(query: SearchQuery, within: BitMap, index: BrowseIndex) -> "_Ranking":
@@ -151,7 +257,9 @@ def _ranked(query: SearchQuery, within: BitMap, index: BrowseIndex) -> "_Ranking
 def search_cache_clear() -> None:
     """Forget the cached matches (benchmarks measuring searches afresh)."""
     _cached_matches.cache_clear()
+    _cached_any_of.cache_clear()
     _cached_in_column.cache_clear()
+    _POSTINGS.clear()
 
 
 @dataclass
@@ -222,18 +330,23 @@ def search_browse(
     query = query or SearchQuery(text="")
     corrected: dict[str, str] = {}
     base = index.everything
-    if query:
-        matched = _matches(query, index)
-        if not matched and query.required:
-            widened = search_corrected(query)
-            if widened:
-                query, corrected = widened
-                matched = _matches(query, index)
-        base = base & matched
-    within = base & index.matching(filters)
-    ranking = _ranked(query, within, index) if sort == "relevance" and query.required else None
+    with backend().session():  # the lookups of this search
+        if query:
+            matched = _matches(query, index)
+            if not matched and query.required:
+                widened = search_corrected(query)
+                if widened:
+                    query, corrected = widened
+                    matched = _matches(query, index)
+            base = base & matched
+        within = base & index.matching(filters)
+        ranked = sort == "relevance" and query.required
+        ranking = _ranked(query, within, index) if ranked else None
+    # A facet with no value chosen counts within the list itself.
     counts = {
-        facet: index.counts(facet, base & index.matching(filters, skip=facet))
+        facet: index.counts(
+            facet, base & index.matching(filters, skip=facet) if facet in filters else within
+        )
         for facet in (FACETS if with_counts else ())
     }
     return BrowseResult(

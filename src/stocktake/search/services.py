@@ -3,18 +3,28 @@ own transaction, so an entry appears in search the moment it is published and di
 moment it is withdrawn or archived (the index is rows in the same database)."""
 
 import secrets
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
+from pyroaring import BitMap
 
 from stocktake.initiatives.models import FORMATTED_TEXT_FIELDS, Initiative, RevisionTerm, Status
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
+from . import postings
 from .analysis import PAIR, SEPARATOR, analyze_word, tokenize, written_form
-from .models import SearchChange, SearchDocument, SearchListing, SearchState, SearchWord
+from .models import (
+    SearchChange,
+    SearchDocument,
+    SearchListing,
+    SearchPosting,
+    SearchState,
+    SearchWord,
+)
 
 BODY_FIELDS = ("summary", *FORMATTED_TEXT_FIELDS)
 BATCH_SIZE = 500
@@ -190,6 +200,11 @@ def search_index_entries(*, ids: Iterable[int], vocabulary: _Vocabulary | None =
     vocabulary = vocabulary or _Vocabulary()
     words: set[tuple[str, str]] = set()
     built = [_document(initiative, vocabulary, words) for initiative in _published(ids)]
+    # First, as it locks the index state's row: index writes follow one another from here,
+    # so each reads the documents (and postings) the one before it wrote.
+    version, token = _next_version()
+    tracked = _tracked_postings()
+    before = _document_terms(ids) if tracked else {}
     # Replace rather than update: the FTS5 triggers then see one delete and one insert per row.
     SearchDocument.objects.filter(initiative_id__in=ids).delete()
     SearchListing.objects.filter(initiative_id__in=ids).delete()
@@ -200,12 +215,107 @@ def search_index_entries(*, ids: Iterable[int], vocabulary: _Vocabulary | None =
         batch_size=BATCH_SIZE,
         ignore_conflicts=True,
     )
-    version, token = _next_version()
+    if tracked:
+        after = {
+            document.initiative_id: postings.document_terms(
+                {name: getattr(document, name) for name in postings.DOCUMENT_COLUMNS}
+            )
+            for document, _l in built
+        }
+        _update_postings(tracked, ids, before, after)
     SearchChange.objects.bulk_create(
         [SearchChange(version=version, token=token, initiative_id=pk) for pk in ids],
         batch_size=BATCH_SIZE,
     )
     return len(built)
+
+
+def _tracked_postings() -> dict[tuple[str, str], int]:
+    """{(column, term): primary key} of the terms that have a posting."""
+    rows = SearchPosting.objects.values_list("column", "term", "pk")
+    return {(column, term): pk for column, term, pk in rows}
+
+
+def _document_terms(ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    """{entry: {column: terms}} of these entries' documents as they are indexed now."""
+    rows = SearchDocument.objects.filter(initiative_id__in=ids).values(
+        "initiative_id", *postings.DOCUMENT_COLUMNS
+    )
+    return {row["initiative_id"]: postings.document_terms(row) for row in rows}
+
+
+def _update_postings(
+    tracked: dict[tuple[str, str], int],
+    ids: list[int],
+    before: dict[int, dict[str, set[str]]],
+    after: dict[int, dict[str, set[str]]],
+) -> None:
+    """Each entry taken out of the postings of the terms it no longer holds and put in those
+    of the terms it now holds; the postings of the terms it still holds are left as they are
+    (an edit rewrites a few postings, a publication or a withdrawal those of its terms)."""
+    removed: dict[int, list[int]] = defaultdict(list)  # posting → entries to take out
+    added: dict[int, list[int]] = defaultdict(list)
+    for pk in ids:
+        for column in postings.COLUMNS:
+            old = before.get(pk, {}).get(column, set())
+            new = after.get(pk, {}).get(column, set())
+            for terms, changes in ((old - new, removed), (new - old, added)):
+                for term in terms:
+                    posting = tracked.get((column, term))
+                    if posting is not None:
+                        changes[posting].append(pk)
+    touched = removed.keys() | added.keys()
+    if not touched:
+        return
+    rows = SearchPosting.objects.filter(pk__in=touched).values_list("pk", "ids")
+    updates = []
+    for pk, stored in rows:
+        entries = postings.read(stored)
+        entries -= BitMap(removed.get(pk, ()))
+        entries |= BitMap(added.get(pk, ()))
+        updates.append((postings.written(entries), len(entries), pk))
+    table = SearchPosting._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET ids = %s, entries = %s WHERE id = %s",  # noqa: S608 (a constant)
+            updates,
+        )
+
+
+@transaction.atomic
+def search_postings_rebuild(*, minimum: int | None = None) -> int:
+    """Choose the common terms afresh (those in at least `minimum` indexed entries, by default
+    postings.COMMON_ENTRIES) and write their postings, from the documents as they are
+    indexed; returns how many terms. Run with every rebuild of the index: a term that becomes
+    common later is still found, through the full-text index."""
+    minimum = postings.COMMON_ENTRIES if minimum is None else minimum
+    # One index write at a time (see search_index_entries). The version stays: what a search
+    # finds does not change.
+    SearchState.objects.get_or_create(pk=1)
+    list(SearchState.objects.select_for_update().filter(pk=1).values_list("pk"))
+    found: dict[tuple[str, str], array] = defaultdict(lambda: array("I"))  # ids < 2**32
+    rows = SearchDocument.objects.values_list("initiative_id", *postings.DOCUMENT_COLUMNS)
+    for pk, *texts in rows.iterator(chunk_size=2000):
+        terms = postings.document_terms(dict(zip(postings.DOCUMENT_COLUMNS, texts, strict=True)))
+        for column, column_terms in terms.items():
+            for term in column_terms:
+                found[column, term].append(pk)
+    SearchPosting.objects.all().delete()
+    # A common term has its three postings, however few titles or names hold it: ranking
+    # then never asks the full-text index about a common term.
+    common = [
+        SearchPosting(
+            column=column,
+            term=term,
+            ids=postings.written(BitMap(found.get((column, term), ()))),
+            entries=len(found.get((column, term), ())),
+        )
+        for (posted_column, term), ids in list(found.items())
+        if posted_column == "all" and len(ids) >= max(minimum, 1) and len(term) <= 100
+        for column in postings.COLUMNS
+    ]
+    SearchPosting.objects.bulk_create(common, batch_size=BATCH_SIZE)
+    return sum(posting.column == "all" for posting in common)
 
 
 def search_index_update(*, initiative: Initiative) -> None:
@@ -219,9 +329,11 @@ def search_index_rebuild(
 ) -> int:
     """Rebuild the whole index from the published entries, in one transaction (searches see
     the old index until it commits)."""
+    _next_version()  # one index write at a time (see search_index_entries)
     SearchDocument.objects.all().delete()
     SearchListing.objects.all().delete()
     SearchWord.objects.all().delete()
+    SearchPosting.objects.all().delete()  # chosen afresh below, from the new documents
     ids = list(
         Initiative.objects.filter(status=Status.PUBLISHED, published_revision__isnull=False)
         .order_by("pk")
@@ -234,5 +346,6 @@ def search_index_rebuild(
         indexed += search_index_entries(ids=chunk, vocabulary=vocabulary)
         if progress:
             progress(len(chunk))
+    search_postings_rebuild()
     _next_version(rebuilt=True)
     return indexed

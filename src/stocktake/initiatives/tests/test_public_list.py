@@ -85,6 +85,35 @@ def test_each_item_shows_organisation_countries_primary_action_line_and_badge(
     assert "<time datetime=" in html
 
 
+def test_cards_escape_what_people_typed_cut_long_summaries_and_mark_other_languages(
+    client, author, moderator
+):
+    organisation = make_org(members=[author], names={"en": "<i>Ministry</i> & Co"})
+    publish(
+        author,
+        organisation,
+        moderator,
+        '<script>alert("x")</script> Title',
+        summary={"en": "<b>Bold</b> " + " ".join(f"word{n}" for n in range(60))},
+    )
+    make_published(
+        author=author,
+        organisation=organisation,
+        moderator=moderator,
+        original_language="ar",
+        title={"ar": "مبادرة عربية"},
+    )
+    html = listed(client)
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<i>Ministry</i>" not in html and "&lt;i&gt;Ministry&lt;/i&gt; &amp; Co" in html
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in html
+    # Forty words of the summary, then an ellipsis.
+    assert "word38 …" in html and "word39" not in html
+    # The Arabic-only entry: its title in Arabic, marked, read right to left.
+    assert 'lang="ar" dir="rtl">مبادرة عربية</a>' in html
+    assert '<span class="fallback-mark">Original in Arabic</span>' in html
+
+
 def test_a_pending_revision_does_not_change_what_the_list_shows(
     client, author, organisation, moderator
 ):

@@ -68,6 +68,7 @@ from ..selectors import (
     terms_of,
 )
 from ..templatetags.initiative_tags import entry_text, language_bidi
+from .cards import entry_cards
 
 PAGE_SIZE = 20
 SCHEME_LABELS = {scheme: FIELD_LABELS[field] for field, scheme in TERM_FIELDS.items()}
@@ -156,8 +157,9 @@ def _text(revision: Revision, field: str) -> dict:
     return text
 
 
-def _entry_rows(page: Page) -> list[dict]:
-    """What a list shows of each entry, from the prefetched published revision. Dates are
+def _entry_rows(page: Page, terms: set[str] | None = None) -> list[dict]:
+    """What a list shows of each entry, from the prefetched published revision, with its card
+    (`html`); for a search, the searched `terms` marked in the title and a snippet. Dates are
     written here, with the language's format looked up once: the template's date filter
     looks it up again for every row, a quarter of the time of a page of rows."""
     date_format = get_format("DATE_FORMAT")
@@ -169,20 +171,26 @@ def _entry_rows(page: Page) -> list[dict]:
         revision = initiative.published_revision
         action_lines = terms_of(revision, "wsis-action-lines")
         primary = next((link.term for link in action_lines if link.is_primary), None)
-        rows.append(
-            {
-                "initiative": initiative,
-                "title": _text(revision, "title"),
-                "summary": _text(revision, "summary"),
-                "countries": [link.term for link in terms_of(revision, "countries")],
-                "action_line": primary,
-                "published": published
-                and {
-                    "iso": published.isoformat(),
-                    "shown": dateformat.format(published, date_format),
-                },
-            }
-        )
+        row = {
+            "initiative": initiative,
+            "title": _text(revision, "title"),
+            "summary": _text(revision, "summary"),
+            "countries": [link.term for link in terms_of(revision, "countries")],
+            "action_line": primary,
+            "published": published
+            and {
+                "iso": published.isoformat(),
+                "shown": dateformat.format(published, date_format),
+            },
+        }
+        if terms:
+            title = row["title"]
+            title["html"] = highlight(title["text"], terms, title["language"], words=200)
+            row["snippet"] = _snippet(revision, terms)
+        rows.append(row)
+    cards = entry_cards(rows)
+    for row, card in zip(rows, cards, strict=True):
+        row["html"] = card
     return rows
 
 
@@ -531,15 +539,8 @@ def initiative_list_view(request):
         language=language,
     )
     page = _page(request, result, with_texts=bool(query))
-    rows = _entry_rows(page)
-    if query:
-        terms = result.query.terms  # with the near spellings added, if any were
-        for row in rows:
-            revision = row["initiative"].published_revision
-            row["title"]["html"] = highlight(
-                row["title"]["text"], terms, row["title"]["language"], words=200
-            )
-            row["snippet"] = _snippet(revision, terms)
+    # With the near spellings added to the terms, if any were.
+    rows = _entry_rows(page, result.query.terms if query else None)
     vocabulary = facet_terms(result.index)
     context = {
         "page_obj": page,

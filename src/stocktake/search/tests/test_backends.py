@@ -6,13 +6,15 @@ import random
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from stocktake.initiatives.generator import GENERIC_WORDS, WORDS, generate
 from stocktake.initiatives.models import Revision
+from stocktake.initiatives.tests.factories import make_published
 from stocktake.search.backends import backend
 from stocktake.search.models import SearchDocument
 from stocktake.search.query import Clause, SearchQuery, parse_query
-from stocktake.search.selectors import _id_bitmap
+from stocktake.search.selectors import _id_bitmap, search_browse, search_cache_clear
 
 pytestmark = pytest.mark.usefixtures("vocabularies")
 
@@ -125,3 +127,32 @@ def test_the_backend_indexes_follow_the_documents_on_every_change():
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred checks first (the test's
             cursor.execute("TRUNCATE search_searchdocument")  # own transaction holds them)
         assert vector_rows() == (0, 0)
+
+
+def test_a_search_rules_out_sequential_scans_for_its_lookups_only():
+    """PostgreSQL: the planner setting of a search's lookups is made once, only when a lookup
+    reaches the full-text index, and does not outlive the search (here inside the test's
+    transaction, as inside any outer one). SQLite has no such setting."""
+    make_published(
+        title={"en": "Seaweed farming sensors"}, sdg_goals=["17"], sdg_targets=[], keywords=[]
+    )
+    search_cache_clear()
+    with CaptureQueriesContext(connection) as cold:
+        result = search_browse(query=parse_query("seaweed sensors"), filters={})
+    with CaptureQueriesContext(connection) as warm:
+        search_browse(query=parse_query("seaweed sensors"), filters={})
+    assert result.total == 1
+    settings = [q["sql"] for q in cold.captured_queries if "enable_seqscan" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert settings == [
+            "SET LOCAL enable_seqscan = off",
+            "SET LOCAL enable_seqscan TO DEFAULT",
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "on"
+    else:
+        assert settings == []
+    # Matches already known: no lookup, no transaction, no setting.
+    assert not [q for q in warm.captured_queries if "enable_seqscan" in q["sql"]]
+    assert len(warm.captured_queries) < len(cold.captured_queries)

@@ -19,10 +19,14 @@ from stocktake.initiatives.tests.factories import (
     make_published,
     make_user,
 )
+from stocktake.search.models import SearchPosting
 from stocktake.search.query import parse_query
-from stocktake.search.selectors import search_browse
+from stocktake.search.selectors import search_browse, search_cache_clear
+from stocktake.search.services import search_postings_rebuild
 from stocktake.vocabularies.models import Scheme
 from stocktake.vocabularies.services import vocabulary_load_all
+
+from .test_postings import assert_postings_hold_what_the_full_text_index_finds
 
 pytestmark = pytest.mark.usefixtures("vocabularies")
 
@@ -162,3 +166,28 @@ def test_corpus_holds_the_issue_examples():
     assert any(e["original_language"] == "ar" and e["action_line"] == "C5" for e in security)
     for text in ("الصحة الإلكترونية", "cybersécurité"):
         assert not by_text[text].get("xfail")
+
+
+def ranked(keys: dict[int, str], text: str) -> list[str]:
+    return found(keys, text)[0]
+
+
+def counted(text: str) -> dict:
+    return search_browse(query=parse_query(text), filters={}).counts
+
+
+@pytest.mark.parametrize("minimum", [1, 2])
+def test_searches_from_postings_find_rank_and_count_as_the_full_text_index(corpus, minimum):
+    """Every query of the corpus (words, phrases, exclusions, Arabic, French, misspellings),
+    with every term posted (1) and with only the terms of two entries or more (2), so that
+    posted and full-text clauses meet in one query."""
+    SearchPosting.objects.all().delete()
+    search_cache_clear()
+    texts = [query["q"] for query in QUERIES] + ["-santé", '-health -"digital health"']
+    alone = {text: (ranked(corpus, text), counted(text)) for text in texts}
+    assert search_postings_rebuild(minimum=minimum) > 0
+    assert not SearchPosting.objects.filter(column="all", entries__lt=minimum).exists()
+    search_cache_clear()
+    assert_postings_hold_what_the_full_text_index_finds()
+    for text in texts:
+        assert (ranked(corpus, text), counted(text)) == alone[text], text
