@@ -25,10 +25,6 @@ def ranked(text: str, **filters) -> list[int]:
     return result.ids(0, result.total)
 
 
-def counted(text: str) -> dict:
-    return search_browse(query=parse_query(text), filters={}).counts
-
-
 def assert_postings_hold_what_the_full_text_index_finds() -> None:
     """Every posting holds exactly the entries the backend finds for its term and column."""
     search = backend()
