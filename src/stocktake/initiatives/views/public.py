@@ -186,7 +186,7 @@ def _entry_rows(page: Page, terms: set[str] | None = None) -> list[dict]:
         if terms:
             title = row["title"]
             title["html"] = highlight(title["text"], terms, title["language"], words=200)
-            row["snippet"] = _snippet(revision, terms)
+            row["snippet"] = _snippet(revision, terms, row["summary"]["language"])
         rows.append(row)
     cards = entry_cards(rows)
     for row, card in zip(rows, cards, strict=True):
@@ -470,11 +470,11 @@ def _plain(text: str, formatted: bool) -> str:
 SNIPPET_SCOPE = 1500
 
 
-def _snippet(revision: Revision, terms: set[str]) -> dict | None:
+def _snippet(revision: Revision, terms: set[str], shown: str) -> dict | None:
     """The first of summary and description with a matching word, cut around it and marked:
-    in the language shown if it matches there, else in the entry's original language (a search
-    in Arabic shows the Arabic summary of an entry read in English)."""
-    shown = entry_text(revision, "summary")["language"]
+    in the language `shown` (the summary's on the card) if it matches there, else in the
+    entry's original language (a search in Arabic shows the Arabic summary of an entry read
+    in English)."""
     for language in dict.fromkeys((shown, revision.original_language)):
         for field in ("summary", "description"):
             text = (getattr(revision, field) or {}).get(language) or ""
