@@ -18,6 +18,9 @@ def localized(texts: Mapping[str, str] | None, language: str | None = None) -> s
     """The text in `language` (default: the active one), else the nearest available one."""
     if not texts:
         return ""
+    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if texts.get(language):  # the usual case, before working out the fallbacks
+        return texts[language]
     for code in fallback_chain(language):
         if texts.get(code):
             return texts[code]

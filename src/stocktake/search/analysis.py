@@ -115,9 +115,17 @@ def fold(text: str) -> str:
 # --- Words ----------------------------------------------------------------------------------
 
 # A written word, on the raw text: letters and digits of any script, with the marks and
-# invisible characters `fold` removes, and apostrophes inside ("aujourd'hui").
-_RAW_CHAR = rf"(?:[^\W_]|[\u0300-\u036f{_DELETED}])"
+# invisible characters `fold` removes, and apostrophes inside ("aujourd'hui"). Not "_":
+# the pattern is read on the text with "_" made a space (_searched), which keeps every
+# place and lets one character class do (twice as fast as excluding "_" in the pattern).
+_RAW_CHAR = rf"[\w\u0300-\u036f{_DELETED}]"
 _RAW_WORD = re.compile(rf"{_RAW_CHAR}+(?:['’‘ʼ]{_RAW_CHAR}+)*")
+
+
+def _searched(text: str | None) -> str:
+    return (text or "").replace("_", " ")
+
+
 # A token, on folded text: Arabic letters, or Latin letters and digits. Other scripts
 # (Cyrillic, CJK...) are not indexed.
 _ARABIC = "\u0621-\u064a"
@@ -132,9 +140,19 @@ def token_spans(text: str) -> list[tuple[int, int, str]]:
 
 def iter_token_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """`token_spans`, one at a time (for readers that may stop early)."""
-    for match in _RAW_WORD.finditer(text or ""):
+    for match in _RAW_WORD.finditer(_searched(text)):
         for token in _tokens_of_word(match.group()):
             yield match.start(), match.end(), token
+
+
+def written_words(text: str) -> list[str]:
+    """The written words of `text` as they stand (each holds none, one or more tokens)."""
+    return _RAW_WORD.findall(_searched(text))
+
+
+def iter_written_words(text: str) -> Iterator[re.Match]:
+    """The written words of `text` as matches (their place and `group()`), in order."""
+    return _RAW_WORD.finditer(_searched(text))
 
 
 def tokenize(text: str) -> list[str]:
@@ -296,6 +314,14 @@ def analyze_word(word: str, language: str | None) -> str | None:
         if term := _analyze_token(token, language):
             return term
     return None
+
+
+@lru_cache(maxsize=2**17)
+def word_terms(word: str, language: str | None) -> frozenset[str]:
+    """The index terms of every token of one written word (as "ICTالعربية", which holds two;
+    most words hold one)."""
+    terms = (_analyze_token(token, language) for token in _tokens_of_word(word))
+    return frozenset(term for term in terms if term)
 
 
 def _analyze_token(token: str, language: str | None) -> str | None:

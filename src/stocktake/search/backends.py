@@ -6,18 +6,13 @@ escaping; matching is on whole terms in both, which is why they find the same en
 rank them the same way.
 """
 
-import threading
-from contextlib import ExitStack, contextmanager, nullcontext
 from itertools import pairwise
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection
 
 from .analysis import PAIR
 from .query import Clause, SearchQuery
-
-# Whether this thread is inside a search's session (PostgreSQLBackend.session).
-_session = threading.local()
 
 # The columns ranking looks in, and their vectors on PostgreSQL (migration 0004).
 HEAD_COLUMNS = {"title": "title_vector", "organisations": "organisations_vector"}
@@ -28,10 +23,6 @@ class SQLiteBackend:
 
     # Ids as one comma-separated text: tens of thousands of rows cost more as rows.
     concatenated_ids = "SELECT group_concat(id) FROM ({}) AS matches"
-
-    def session(self):
-        """The lookups of one search (nothing to set up here)."""
-        return nullcontext()
 
     def fetch(self, sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
@@ -73,40 +64,19 @@ class PostgreSQLBackend:
 
     concatenated_ids = "SELECT string_agg(id::text, ',') FROM ({}) AS matches"
 
-    @contextmanager
-    def session(self):
-        """The lookups of one search, with sequential scans ruled out: the planner does not
-        count what reading each row's vector out of TOAST costs, so for a common word it
-        picks a scan of every row (165 ms at 20,000 entries) over the GIN index (14 ms). The
-        transaction and the setting are made at the first lookup, once for all of a search's
-        lookups (each on its own took five statements), and not at all for a search whose
-        matches are all known already."""
-        if getattr(_session, "stack", None) is not None:
-            yield
-            return
-        with ExitStack() as stack:
-            _session.stack, _session.opened = stack, False
-            try:
-                yield
-                if _session.opened:
-                    # Within an outer transaction the setting would outlive this block (an
-                    # error rolls the block back, and the setting with it).
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-            finally:
-                _session.stack = None
+    # Each lookup is sent with the planner setting it needs, in one message to the server
+    # (psycopg's client-side binding, Django's default, sends the statements together).
+    # Sequential scans are ruled out: the planner does not count what reading each row's
+    # vector out of TOAST costs, so for a common word it picks a scan of every row (165 ms
+    # at 20,000 entries) over the GIN index (14 ms). SET LOCAL lasts to the end of the
+    # transaction: the statements of one message make one, unless an outer transaction is
+    # open, which is why the setting is put back after the lookup as well.
+    _lookup = "SET LOCAL enable_seqscan = off; {}; SET LOCAL enable_seqscan TO DEFAULT"
 
     def fetch(self, sql: str, params: list) -> list[tuple]:
-        if getattr(_session, "stack", None) is None:
-            with self.session():
-                return self.fetch(sql, params)
-        if not _session.opened:
-            _session.stack.enter_context(transaction.atomic())
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            _session.opened = True
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(self._lookup.format(sql), params)
+            cursor.nextset()  # past the setting, to the lookup's rows
             return cursor.fetchall()
 
     def _clause(self, clause: Clause) -> str:

@@ -4,10 +4,11 @@ Matching is done again on the shown text, word by word, with the same analysis a
 so "schools" is marked for a search for "school" and "الصحة" for "صحة".
 """
 
-from django.utils.html import escape
+from html import escape
+
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis import analyze_word, iter_token_spans
+from .analysis import iter_written_words, word_terms, written_words
 
 SNIPPET_WORDS = 36
 
@@ -18,16 +19,20 @@ def highlight(
     """`text` escaped, cut to about `words` words around the first match, matches in <mark>.
     Without a match, the start of the text."""
     text = text or ""
+    # Which written words match, each analysed once (a text repeats its words); without
+    # any, only the start of the text is read.
+    marked = {
+        word
+        for word in set(written_words(text))
+        if not terms.isdisjoint(word_terms(word, language))
+    }
     spans: list[tuple[int, int, bool]] = []
-    first = None  # the first matched word's place in spans
-    for start, end, token in iter_token_spans(text):
-        matched = analyze_word(token, language) in terms
-        if spans and spans[-1][0] == start:  # one written word, several tokens ("e-mail")
-            spans[-1] = (start, end, spans[-1][2] or matched)
-        elif first is not None and len(spans) > first + words:
+    first = None if marked else 0  # the first matched word's place in spans
+    for match in iter_written_words(text):
+        if first is not None and len(spans) > first + words:
             break  # the window is full, and there is text after it: enough read
-        else:
-            spans.append((start, end, matched))
+        matched = match.group() in marked
+        spans.append((match.start(), match.end(), matched))
         if matched and first is None:
             first = len(spans) - 1
     start_word = max(0, (first or 0) - words // 3)

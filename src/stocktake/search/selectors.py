@@ -330,18 +330,17 @@ def search_browse(
     query = query or SearchQuery(text="")
     corrected: dict[str, str] = {}
     base = index.everything
-    with backend().session():  # the lookups of this search
-        if query:
-            matched = _matches(query, index)
-            if not matched and query.required:
-                widened = search_corrected(query)
-                if widened:
-                    query, corrected = widened
-                    matched = _matches(query, index)
-            base = base & matched
-        within = base & index.matching(filters)
-        ranked = sort == "relevance" and query.required
-        ranking = _ranked(query, within, index) if ranked else None
+    if query:
+        matched = _matches(query, index)
+        if not matched and query.required:
+            widened = search_corrected(query)
+            if widened:
+                query, corrected = widened
+                matched = _matches(query, index)
+        base = base & matched
+    within = base & index.matching(filters)
+    ranked = sort == "relevance" and query.required
+    ranking = _ranked(query, within, index) if ranked else None
     # A facet with no value chosen counts within the list itself.
     counts = {
         facet: index.counts(

@@ -130,9 +130,10 @@ def test_the_backend_indexes_follow_the_documents_on_every_change():
 
 
 def test_a_search_rules_out_sequential_scans_for_its_lookups_only():
-    """PostgreSQL: the planner setting of a search's lookups is made once, only when a lookup
-    reaches the full-text index, and does not outlive the search (here inside the test's
-    transaction, as inside any outer one). SQLite has no such setting."""
+    """PostgreSQL: each lookup of the full-text index carries its planner setting in the same
+    statement (no extra round trip, no transaction to open), and the setting does not
+    outlive it (here inside the test's transaction, as inside any outer one). SQLite has no
+    such setting."""
     make_published(
         title={"en": "Seaweed farming sensors"}, sdg_goals=["17"], sdg_targets=[], keywords=[]
     )
@@ -142,17 +143,27 @@ def test_a_search_rules_out_sequential_scans_for_its_lookups_only():
     with CaptureQueriesContext(connection) as warm:
         search_browse(query=parse_query("seaweed sensors"), filters={})
     assert result.total == 1
-    settings = [q["sql"] for q in cold.captured_queries if "enable_seqscan" in q["sql"]]
+    lookups = [q["sql"] for q in cold.captured_queries if "search_vectors" in q["sql"]]
+    lookups += [q["sql"] for q in cold.captured_queries if "search_fts" in q["sql"]]
+    assert lookups  # the matches and both ranked columns
+    with_setting = [sql for sql in lookups if "enable_seqscan" in sql]
     if connection.vendor == "postgresql":
-        assert settings == [
-            "SET LOCAL enable_seqscan = off",
-            "SET LOCAL enable_seqscan TO DEFAULT",
+        assert with_setting == lookups
+        for sql in lookups:
+            assert sql.startswith("SET LOCAL enable_seqscan = off; SELECT")
+            assert sql.endswith("; SET LOCAL enable_seqscan TO DEFAULT")
+        # The lookup runs with it; no statement of its own sets it; and it is back as it was.
+        assert backend().fetch("SELECT current_setting('enable_seqscan')", []) == [("off",)]
+        alone = [
+            q for q in cold.captured_queries if q["sql"].startswith("SET") and ";" not in q["sql"]
         ]
+        assert not alone
         with connection.cursor() as cursor:
             cursor.execute("SHOW enable_seqscan")
             assert cursor.fetchone()[0] == "on"
     else:
-        assert settings == []
-    # Matches already known: no lookup, no transaction, no setting.
-    assert not [q for q in warm.captured_queries if "enable_seqscan" in q["sql"]]
+        assert with_setting == []
+    # Matches already known: no lookup.
+    assert not [q for q in warm.captured_queries if "search_" in q["sql"] and "MATCH" in q["sql"]]
+    assert not [q for q in warm.captured_queries if "@@" in q["sql"]]
     assert len(warm.captured_queries) < len(cold.captured_queries)
