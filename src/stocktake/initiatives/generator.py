@@ -10,7 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from stocktake.organisations.models import Organisation
-from stocktake.search.services import search_index_entries, search_postings_rebuild
+from stocktake.search.services import (
+    search_index_entries,
+    search_postings_clear,
+    search_postings_rebuild,
+)
 from stocktake.vocabularies.models import Term
 
 from .models import (
@@ -168,6 +172,9 @@ def generate(
     organisations = _organisations(rng, vocab, max(5, count // 40), run)
     now = timezone.now()
     made = 0
+    # The ready matches are chosen afresh at the end: kept in step, each batch would rewrite
+    # the bitmaps of every common term.
+    search_postings_clear()
     while made < count:
         size = min(batch_size, count - made)
         with transaction.atomic():

@@ -6,9 +6,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from stocktake.initiatives import services
+from stocktake.initiatives.generator import generate
 from stocktake.initiatives.tests.factories import edit, make_org, make_published, make_user
 from stocktake.organisations.services import organisation_update
 from stocktake.search import postings
+from stocktake.search import services as search_services
 from stocktake.search.backends import backend
 from stocktake.search.models import SearchPosting
 from stocktake.search.query import Clause, SearchQuery, parse_query
@@ -123,3 +125,31 @@ def test_only_terms_held_by_enough_entries_are_posted_and_reindex_chooses_them(c
     # The default minimum is far above this handful of entries: nothing is common here.
     assert postings.COMMON_ENTRIES > 4 and not SearchPosting.objects.exists()
     assert len(ranked("broadband")) == 3
+
+
+def _all_postings() -> dict[tuple[str, str], object]:
+    rows = SearchPosting.objects.values_list("column", "term", "ids")
+    return {(column, term): postings.read(ids) for column, term, ids in rows}
+
+
+def test_generating_entries_chooses_the_ready_matches_once_at_the_end(monkeypatch):
+    """The generator drops the ready matches before its batches (each would rewrite them)
+    and chooses them afresh after: the same postings as a rebuild."""
+    make_published(title={"en": "Broadband survey"}, **NEUTRAL)
+    search_postings_rebuild(minimum=1)
+    assert SearchPosting.objects.exists()
+    tracked_per_write = []
+    original = search_services._tracked_postings
+    monkeypatch.setattr(
+        search_services,
+        "_tracked_postings",
+        lambda: tracked_per_write.append(len(tracked := original())) or tracked,
+    )
+    monkeypatch.setattr(postings, "COMMON_ENTRIES", 1)
+    generate(count=40, seed=7, batch_size=10)
+    # Each batch's index write found no posting to keep in step.
+    assert len(tracked_per_write) >= 4 and not any(tracked_per_write)
+    generated = _all_postings()
+    assert ("all", "broadband") in generated
+    search_postings_rebuild(minimum=1)
+    assert generated == _all_postings()
