@@ -143,6 +143,12 @@ class PostgreSQLBackend:
 
 def backend():
     if connection.vendor == "postgresql":
+        if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+            raise ImproperlyConfigured(
+                "Search sends each lookup with its planner setting in one message, which "
+                "needs psycopg's client-side binding: remove server_side_binding from the "
+                "database OPTIONS."
+            )
         return PostgreSQLBackend()
     if connection.vendor == "sqlite":
         return SQLiteBackend()

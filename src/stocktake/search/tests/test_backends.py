@@ -5,6 +5,7 @@ so both backends are held to the same reference, hence to each other."""
 import random
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -167,3 +168,14 @@ def test_a_search_rules_out_sequential_scans_for_its_lookups_only():
     assert not [q for q in warm.captured_queries if "search_" in q["sql"] and "MATCH" in q["sql"]]
     assert not [q for q in warm.captured_queries if "@@" in q["sql"]]
     assert len(warm.captured_queries) < len(cold.captured_queries)
+
+
+def test_postgresql_search_refuses_server_side_binding(monkeypatch):
+    """Lookups go with their planner setting in one message, which psycopg sends only with
+    client-side binding: a configuration that turns it off is refused with the reason."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no such option")
+    options = {**connection.settings_dict.get("OPTIONS", {}), "server_side_binding": True}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    with pytest.raises(ImproperlyConfigured, match="client-side binding"):
+        backend()
