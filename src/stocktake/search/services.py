@@ -178,6 +178,13 @@ def _published(ids: list[int]):
     )
 
 
+def _lock_index_state() -> None:
+    """Take the index state's row lock, which orders index writes one after another, without
+    changing the version (what a search finds stays the same)."""
+    SearchState.objects.get_or_create(pk=1)
+    list(SearchState.objects.select_for_update().filter(pk=1).values_list("pk"))
+
+
 def _next_version(*, rebuilt: bool = False) -> tuple[int, str]:
     """Raise the index version (the row lock also orders concurrent index writes)."""
     token = secrets.token_hex(8)
@@ -288,8 +295,7 @@ def search_postings_clear() -> None:
     entries, through the full-text index): for bulk writes, which would otherwise rewrite
     every common term's bitmaps once per batch (on PostgreSQL, gigabytes of dead rows over
     100,000 generated entries)."""
-    SearchState.objects.get_or_create(pk=1)
-    list(SearchState.objects.select_for_update().filter(pk=1).values_list("pk"))
+    _lock_index_state()
     SearchPosting.objects.all().delete()
 
 
@@ -300,10 +306,7 @@ def search_postings_rebuild(*, minimum: int | None = None) -> int:
     indexed; returns how many terms. Run with every rebuild of the index: a term that becomes
     common later is still found, through the full-text index."""
     minimum = postings.COMMON_ENTRIES if minimum is None else minimum
-    # One index write at a time (see search_index_entries). The version stays: what a search
-    # finds does not change.
-    SearchState.objects.get_or_create(pk=1)
-    list(SearchState.objects.select_for_update().filter(pk=1).values_list("pk"))
+    _lock_index_state()  # one index write at a time (see search_index_entries)
     found: dict[tuple[str, str], array] = defaultdict(lambda: array("I"))  # ids < 2**32
     rows = SearchDocument.objects.values_list("initiative_id", *postings.DOCUMENT_COLUMNS)
     for pk, *texts in rows.iterator(chunk_size=2000):
@@ -344,7 +347,7 @@ def search_index_rebuild(
     SearchDocument.objects.all().delete()
     SearchListing.objects.all().delete()
     SearchWord.objects.all().delete()
-    SearchPosting.objects.all().delete()  # chosen afresh below, from the new documents
+    search_postings_clear()  # chosen afresh below, from the new documents
     ids = list(
         Initiative.objects.filter(status=Status.PUBLISHED, published_revision__isnull=False)
         .order_by("pk")

@@ -174,7 +174,7 @@ def test_postgresql_search_refuses_server_side_binding(monkeypatch):
     """Lookups go with their planner setting in one message, which psycopg sends only with
     client-side binding: a configuration that turns it off is refused with the reason."""
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite has no such option")
+        pytest.skip("PostgreSQL only (SQLite has no such option): run in make test's second pass")
     options = {**connection.settings_dict.get("OPTIONS", {}), "server_side_binding": True}
     monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
     with pytest.raises(ImproperlyConfigured, match="client-side binding"):
