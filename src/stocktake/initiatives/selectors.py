@@ -1,6 +1,7 @@
 """Reads of stocktaking entries. Visitors only ever reach published entries through these."""
 
 from datetime import timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection
@@ -15,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from stocktake.core.permissions import is_moderator
-from stocktake.search.browse import BrowseIndex
+from stocktake.search.browse import BrowseIndex, state_sql
 from stocktake.search.selectors import facet_terms_by_pk, search_facet_counts
 from stocktake.vocabularies.models import CrosswalkLink, Term
 
@@ -109,19 +110,18 @@ class ListedLink(NamedTuple):
     is_primary: bool
 
 
-def initiative_public_in_order(
-    *, ids: list[int], with_texts: bool = False, index: BrowseIndex | None = None
-) -> list[Initiative]:
-    """These published entries, in this order, with what a list row shows (a page of search
-    or browse results): the classification by country and Action Line only, with the terms
-    from the process's vocabulary cache, and the long texts only `with_texts` (snippets)."""
+@lru_cache(maxsize=2)
+def _list_rows(vendor: str) -> QuerySet[Initiative]:
+    """The query of initiative_public_in_order but for its ids, built once per process (and
+    database kind: the SQL differs): building it cost as much as running it. Only ever
+    narrowed down (a copy), never run itself."""
     # Only the columns a row shows: on SQLite a column stored after the long texts costs a
     # walk through the row's overflow pages.
     revision_fields = ["original_language", "title", "summary"]
-    revision_fields += ["description"] if with_texts else []
-    queryset = (
+    codes = RawSQL(_link_codes_sql(), ())  # noqa: S611 (no parameters, see there)
+    state = RawSQL(state_sql(), ())  # noqa: S611 (no parameters, see there)
+    return (
         published_initiatives()
-        .filter(pk__in=ids)
         .order_by()  # put in order below; an ORDER BY would have SQLite walk a date index
         .select_related("organisation", "published_revision")
         .only(
@@ -129,9 +129,20 @@ def initiative_public_in_order(
             "last_published_at", "organisation__names", "organisation__slug",
             *(f"published_revision__{field}" for field in revision_fields),
         )
+        .annotate(link_codes=codes, index_state=state)
     )  # fmt: skip
-    codes = RawSQL(_link_codes_sql(), ())  # noqa: S611 (no parameters, see there)
-    found = queryset.annotate(link_codes=codes).in_bulk()
+
+
+def initiative_public_in_order(
+    *, ids: list[int], index: BrowseIndex | None = None
+) -> list[Initiative]:
+    """These published entries, in this order, with what a list row shows (a page of search
+    or browse results): the classification by country and Action Line only, with the terms
+    from the process's vocabulary cache, and no long texts (revision_descriptions reads the
+    descriptions a page's snippets need). Each also carries the search index state as the
+    query found it (`index_state`, as BrowseIndex.state writes it): a page can tell whether
+    the index it was worked out on was current without a query of its own."""
+    found = _list_rows(connection.vendor).filter(pk__in=ids).in_bulk()
     if not found:
         return []
     # The classification links come in the same query, as codes (see _link_codes_sql), and
@@ -147,6 +158,13 @@ def initiative_public_in_order(
         links.sort(key=lambda link: (link.term.scheme.sort_order, link.term.sort_order))
         initiative.published_revision._prefetched_objects_cache = {"term_links": links}
     return [found[pk] for pk in ids if pk in found]
+
+
+def revision_descriptions(*, ids: list[int]) -> dict[int, dict]:
+    """{revision id: description} of these revisions, published ones only (those of a page's
+    rows that need one for a snippet), in one query."""
+    revisions = Revision.objects.filter(pk__in=ids, state=RevisionState.PUBLISHED)
+    return dict(revisions.values_list("pk", "description"))
 
 
 def initiative_public_get(*, pk: int) -> Initiative:

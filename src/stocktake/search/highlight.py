@@ -14,10 +14,16 @@ SNIPPET_WORDS = 36
 
 
 def highlight(
-    text: str, terms: set[str], language: str | None, *, words: int = SNIPPET_WORDS
-) -> SafeString:
+    text: str,
+    terms: set[str],
+    language: str | None,
+    *,
+    words: int = SNIPPET_WORDS,
+    matched_only: bool = False,
+) -> SafeString | None:
     """`text` escaped, cut to about `words` words around the first match, matches in <mark>.
-    Without a match, the start of the text."""
+    Without a match, the start of the text, or None if `matched_only` (for a snippet looked
+    for in several texts: those without a match are not cut and escaped for nothing)."""
     text = text or ""
     # Which written words match, each analysed once (a text repeats its words); without
     # any, only the start of the text is read.
@@ -26,6 +32,8 @@ def highlight(
         for word in set(written_words(text))
         if not terms.isdisjoint(word_terms(word, language))
     }
+    if matched_only and not marked:
+        return None
     spans: list[tuple[int, int, bool]] = []
     first = None if marked else 0  # the first matched word's place in spans
     for match in iter_written_words(text):

@@ -314,13 +314,15 @@ def search_browse(
     sort: str = "updated",
     language: str = "en",
     with_counts: bool = True,
+    index: BrowseIndex | None = None,
 ) -> BrowseResult:
     """Published entries matching `query` (if any) and `filters` ({facet: [values]}: values
     of one facet combine with OR, facets with AND), with the counts of every facet's values.
 
     A facet's counts leave out that facet's own selection, so each count is what the list
-    shows when that value is chosen alone for it."""
-    index = browse_index()
+    shows when that value is chosen alone for it. `index`: the browse index to read, if the
+    caller has one (browse_index)."""
+    index = index or browse_index()
     sort = sort if sort in SORTS else "updated"
     if sort == "relevance" and not query:
         sort = "updated"

@@ -20,6 +20,18 @@ def test_root_falls_back_to_the_default_language(client):
     assert response["Location"] == "/en/"
 
 
+@pytest.mark.parametrize("language", ["ar", "en", "fr"])
+def test_the_header_and_footer_link_to_the_pages_in_the_pages_language(client, language):
+    """Their addresses are worked out once per language: each language keeps its own."""
+    for _ in range(2):  # the second time from what the first worked out
+        html = client.get(f"/{language}/about/").content.decode()
+        for path in ("", "initiatives/", "initiatives/countries/", "vocabularies/", "about/"):
+            assert f'<a href="/{language}/{path}"' in html, path
+        assert f'<a href="/{language}/accounts/login/">' in html
+        assert '<a href="/api/v1/openapi.json">' in html
+        assert f'<a class="brand" href="/{language}/">' in html
+
+
 @pytest.mark.parametrize("path", ["/", "/about/", "/vocabularies/"])
 @pytest.mark.parametrize("language,direction", [("ar", "rtl"), ("en", "ltr"), ("fr", "ltr")])
 def test_pages_render_in_each_language_with_its_direction(client, path, language, direction):

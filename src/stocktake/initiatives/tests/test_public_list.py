@@ -3,8 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import formats, translation
 
 from stocktake.initiatives import services
+from stocktake.initiatives.selectors import revision_descriptions
+from stocktake.initiatives.views import public
 
 from .factories import edit, make_draft, make_org, make_published, make_submitted, make_user
 
@@ -303,3 +306,27 @@ def test_the_list_follows_the_direction_of_its_language(
     publish(author, organisation, moderator, "Some entry")
     html = client.get(f"/{language}/initiatives/").content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in html
+
+
+@pytest.mark.parametrize("grouping", [False, True])
+def test_counts_are_written_as_the_language_writes_numbers(settings, grouping):
+    """The page's count writer (quicker than Django's) writes what Django would, with and
+    without thousand separators, in every language."""
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    for language in ("en", "ar", "fr"):
+        with translation.override(language):
+            count_format = public._count_format()
+            for count in (0, 7, 999, 1000, 12345, 1234567):
+                assert count_format(count) == formats.number_format(count), (language, count)
+    with translation.override("en"):
+        assert public._count_format()(12345) == ("12,345" if grouping else "12345")
+
+
+def test_descriptions_for_snippets_come_only_from_published_revisions(author, organisation):
+    initiative = make_published(author=author, organisation=organisation)
+    draft = edit(initiative, user=author, description={"en": "Not yet public."})
+    hidden = make_draft(author=author, organisation=organisation)
+    initiative.refresh_from_db()
+    published = initiative.published_revision_id
+    ids = [published, draft.pk, hidden.working_revision_id]
+    assert set(revision_descriptions(ids=ids)) == {published}

@@ -8,6 +8,8 @@ saying which state it is in. Contact details and transition notes are for them a
 import json
 import re
 import unicodedata
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,6 +38,8 @@ from stocktake.search.selectors import (
     FACETS,
     MAX_VALUE_LENGTH,
     MAX_VALUES_PER_FACET,
+    BrowseResult,
+    browse_index,
     facet_terms,
     search_browse,
 )
@@ -64,6 +68,7 @@ from ..selectors import (
     initiative_public_in_order,
     initiative_revisions,
     region_country_codes,
+    revision_descriptions,
     terms_by_codes,
     terms_of,
 )
@@ -140,15 +145,32 @@ def _reader_language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _page(request, result, *, with_texts: bool = False) -> Page:
+def _page(request, result) -> Page:
     """A page of 20 of a browse or search result, its entries loaded; a page number that is
     not a number gives page 1, one past the end the last page (never an error)."""
     page = Paginator(range(result.total), PAGE_SIZE).get_page(request.GET.get("page"))
     offset = max(page.start_index() - 1, 0)
     page.object_list = initiative_public_in_order(
-        ids=result.ids(offset, PAGE_SIZE), with_texts=with_texts, index=result.index
+        ids=result.ids(offset, PAGE_SIZE), index=result.index
     )
     return page
+
+
+def _browse_page(request, **options) -> tuple[BrowseResult, Page]:
+    """search_browse(**options) and its page of entries, worked out on the browse index as
+    this process last found it: the page's query reads the index state too, and only when
+    that has moved on (or the page has no entries to read it with) is the index checked and
+    the page worked out again. A round trip to the database fewer per page."""
+    result = search_browse(**options, index=browse_index(check=False))
+    page = _page(request, result)
+    entries = page.object_list
+    if entries and entries[0].index_state == result.index.state:  # one query: one state
+        return result, page
+    index = browse_index()
+    if index is not result.index:
+        result = search_browse(**options, index=index)
+        page = _page(request, result)
+    return result, page
 
 
 def _text(revision: Revision, field: str) -> dict:
@@ -162,7 +184,7 @@ def _entry_rows(page: Page, terms: set[str] | None = None) -> list[dict]:
     (`html`); for a search, the searched `terms` marked in the title and a snippet. Dates are
     written here, with the language's format looked up once: the template's date filter
     looks it up again for every row, a quarter of the time of a page of rows."""
-    date_format = get_format("DATE_FORMAT")
+    date_format, language = get_format("DATE_FORMAT"), get_language()
     rows = []
     for initiative in page:
         published = initiative.last_published_at and timezone.localtime(
@@ -180,18 +202,37 @@ def _entry_rows(page: Page, terms: set[str] | None = None) -> list[dict]:
             "published": published
             and {
                 "iso": published.isoformat(),
-                "shown": dateformat.format(published, date_format),
+                "shown": _day_shown(published.date(), date_format, language),
             },
         }
         if terms:
             title = row["title"]
             title["html"] = highlight(title["text"], terms, title["language"], words=200)
-            row["snippet"] = _snippet(revision, terms, row["summary"]["language"])
+            row["snippet"] = _snippet(revision, terms, row["summary"]["language"], first=True)
         rows.append(row)
+    if terms:
+        # Rows whose summary as shown has no match look further, into the descriptions, read
+        # for those rows alone in one query: most snippets come from the summary, and
+        # reading every row's description cost more than this query for the few others.
+        wanting = [row for row in rows if row["snippet"] is None]
+        if wanting:
+            revisions = [row["initiative"].published_revision for row in wanting]
+            descriptions = revision_descriptions(ids=[revision.pk for revision in revisions])
+            for row, revision in zip(wanting, revisions, strict=True):
+                revision.description = descriptions.get(revision.pk) or {}
+                row["snippet"] = _snippet(revision, terms, row["summary"]["language"])
     cards = entry_cards(rows)
     for row, card in zip(rows, cards, strict=True):
         row["html"] = card
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _day_shown(day: date, date_format: str, language: str) -> str:
+    """A day as the active language (`language`, part of the key) writes it. Entries are
+    published on a few thousand days at most, and Django's formatter costs some 60 µs a call:
+    a millisecond on a page of rows."""
+    return dateformat.format(day, date_format)
 
 
 def _is_insider(user, initiative: Initiative) -> bool:
@@ -462,6 +503,10 @@ def _count_format():
     use_grouping = settings.USE_THOUSAND_SEPARATOR
     decimal, grouping = get_format("DECIMAL_SEPARATOR"), get_format("NUMBER_GROUPING")
     separator = get_format("THOUSAND_SEPARATOR")
+    if not use_grouping or grouping == 0:
+        # No separators (the default, and Arabic's format): what numberformat gives a whole
+        # number then, without its checks (a page formats some 100 counts).
+        return str
 
     def count_format(count: int) -> str:
         if count < 1000:  # no separator to place: most counts, and much quicker
@@ -501,17 +546,20 @@ def _plain(text: str, formatted: bool) -> str:
 SNIPPET_SCOPE = 1500
 
 
-def _snippet(revision: Revision, terms: set[str], shown: str) -> dict | None:
+def _snippet(
+    revision: Revision, terms: set[str], shown: str, *, first: bool = False
+) -> dict | None:
     """The first of summary and description with a matching word, cut around it and marked:
     in the language `shown` (the summary's on the card) if it matches there, else in the
     entry's original language (a search in Arabic shows the Arabic summary of an entry read
-    in English)."""
+    in English). `first`: only the first of these, the summary as shown (no description
+    read)."""
     for language in dict.fromkeys((shown, revision.original_language)):
-        for field in ("summary", "description"):
+        for field in ("summary",) if first else ("summary", "description"):
             text = (getattr(revision, field) or {}).get(language) or ""
             plain = _plain(text[:SNIPPET_SCOPE], field in FORMATTED_TEXT_FIELDS)
-            marked = highlight(plain, terms, language)
-            if "<mark>" in marked:
+            marked = highlight(plain, terms, language, matched_only=True)
+            if marked is not None:
                 if len(text) > SNIPPET_SCOPE and not marked.endswith("…"):
                     marked = mark_safe(f"{marked}…")  # noqa: S308 (marked is escaped)
                 return {
@@ -519,6 +567,8 @@ def _snippet(revision: Revision, terms: set[str], shown: str) -> dict | None:
                     "language": language,
                     "dir": "rtl" if language_bidi(language) else "ltr",
                 }
+        if first:
+            break
     return None
 
 
@@ -562,14 +612,14 @@ def initiative_list_view(request):
     sort = request.GET.get("sort", "")
     if sort not in SORTS or (sort == "relevance" and not query):
         sort = ""
-    result = search_browse(
+    result, page = _browse_page(
+        request,
         query=query,
         filters=filters,
         good_practice=good_practice,
         sort=sort or default_sort,
         language=language,
     )
-    page = _page(request, result, with_texts=bool(query))
     # With the near spellings added to the terms, if any were.
     rows = _entry_rows(page, result.query.terms if query else None)
     vocabulary = facet_terms(result.index)
@@ -852,7 +902,7 @@ def country_detail_view(request, code: str):
         raise Http404(_("There is no country with this code.")) from None
     if code != country.code:
         return redirect("initiatives:country-detail", code=country.code, permanent=True)
-    page = _page(request, search_browse(filters={"countries": [country.code]}, with_counts=False))
+    _result, page = _browse_page(request, filters={"countries": [country.code]}, with_counts=False)
     return render(
         request,
         "initiatives/public/country_detail.html",
@@ -873,8 +923,8 @@ def organisation_detail_view(request, slug: str):
         organisation = organisation_get(slug=slug)
     except Organisation.DoesNotExist:
         raise Http404(_("There is no organisation with this address.")) from None
-    page = _page(
-        request, search_browse(filters={"organisation": [str(organisation.pk)]}, with_counts=False)
+    _result, page = _browse_page(
+        request, filters={"organisation": [str(organisation.pk)]}, with_counts=False
     )
     reader = _reader_language()
     other_names = [

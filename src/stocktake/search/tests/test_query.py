@@ -57,6 +57,16 @@ def test_highlight_marks_every_form_of_the_words_and_escapes_the_rest():
     assert marked == "&lt;b&gt;<mark>Schools</mark>&lt;/b&gt; &amp; a <mark>school</mark> bus"
 
 
+def test_highlight_of_a_text_without_a_match_is_its_start_or_none_when_asked():
+    terms = parse_query("school").terms
+    text = "Clinics & towns " * 50
+    assert highlight(text, terms, "en", words=3) == "Clinics &amp; towns Clinics…"
+    assert highlight(text, terms, "en", matched_only=True) is None
+    assert highlight("", terms, "en", matched_only=True) is None
+    marked = highlight("<b>Schools</b>", terms, "en", matched_only=True)
+    assert marked == "&lt;b&gt;<mark>Schools</mark>&lt;/b&gt;"
+
+
 def test_highlight_finds_arabic_words_with_clitics_and_diacritics():
     terms = parse_query("تعليم").terms
     marked = highlight("منصة لِلتَّعْلِيمِ والتعليم", terms, "ar")

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from stocktake.initiatives import services
 from stocktake.initiatives.generator import generate
-from stocktake.initiatives.tests.factories import make_org, make_published
+from stocktake.initiatives.tests.factories import make_org, make_published, make_user
+from stocktake.search.browse import browse_index
 from stocktake.search.query import parse_query
 from stocktake.search.selectors import FACETS, search_browse
 
@@ -220,6 +222,28 @@ def test_the_search_page_query_count_does_not_grow_with_entries(client):
     assert html.count('class="entry-card"') == 15
 
 
+def test_a_page_worked_out_on_a_stale_browse_index_is_worked_out_again(client):
+    """A page is worked out on the index as the process last found it, and checked by the
+    index state its entries' query reads: entries published or withdrawn since, by this
+    process or another, show at once."""
+    moderator = make_user(moderator=True)
+    first = entry("Clinic one")
+    assert "Clinic one" in page(client)  # this process's index now holds the first entry
+    second = entry("Clinic two")
+    html = unmarked(page(client, q="clinic"))
+    assert "Clinic one" in html and "Clinic two" in html
+    assert "2 published initiatives match your search." in html
+    services.initiative_archive(moderator=moderator, initiative=first)
+    html = unmarked(page(client, q="clinic"))
+    assert "Clinic one" not in html and "1 published initiative matches your search." in html
+    before = browse_index()
+    services.initiative_archive(moderator=moderator, initiative=second)
+    # No entry left to read the state with: the index is checked on its own.
+    html = page(client, q="clinic")
+    assert "No published initiative matches this search." in html
+    assert browse_index(check=False) is not before
+
+
 def test_arabic_search_page_is_right_to_left_and_finds_arabic_forms(client):
     make_published(
         original_language="ar",
@@ -245,6 +269,29 @@ def test_a_snippet_from_formatted_text_shows_the_words_without_the_markup(client
     snippet = html[html.index("entry-card-snippet") :].split("</p>")[0]
     assert "Aims\n\nA <mark>telemedicine</mark> pilot &lt;script&gt;" in snippet
     assert "**" not in snippet and "#" not in snippet and "example.org" not in snippet
+
+
+def test_descriptions_are_read_only_for_rows_whose_summary_has_no_match(client):
+    entry("Clinic one", "Doctors visit villages.")
+    entry("Clinic two", "Telemedicine for villages.")
+    with CaptureQueriesContext(connection) as summaries:
+        html = page(client, q="telemedicine")
+    assert "<mark>Telemedicine</mark> for villages." in html
+    for n in range(3):
+        make_published(
+            title={"en": f"Rural health {n}"},
+            summary={"en": "Doctors visit villages."},
+            description={"en": f"A telemedicine pilot, number {n}."},
+            **NEUTRAL,
+        )
+    with CaptureQueriesContext(connection) as descriptions:
+        html = page(client, q="telemedicine")
+    assert html.count("A <mark>telemedicine</mark> pilot, number") == 3
+    assert "<mark>Telemedicine</mark> for villages." in html
+    # The three descriptions in one query; none read while no row needed one.
+    read = [q["sql"] for q in descriptions.captured_queries if '"description"' in q["sql"]]
+    assert len(read) == 1
+    assert not any('"description"' in q["sql"] for q in summaries.captured_queries)
 
 
 def test_a_search_in_another_language_shows_the_snippet_in_that_language(client):
