@@ -18,7 +18,27 @@ from .query import Clause, SearchQuery
 HEAD_COLUMNS = {"title": "title_vector", "organisations": "organisations_vector"}
 
 
-class SQLiteBackend:
+class _Lookups:
+    """What the two backends share: ranking's lookups read together."""
+
+    concatenated_ids: str
+
+    def in_column(self, clause: Clause, column: str) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def in_columns(self, lookups: list[tuple[Clause, str]]) -> tuple[str, list]:
+        """`in_column` of each (clause, column), in one query of one row: the ids of each
+        as one concatenated value (a round trip to the server for all of a search's ranking
+        lookups, instead of one for each)."""
+        parts, params = [], []
+        for clause, column in lookups:
+            sql, clause_params = self.in_column(clause, column)
+            parts.append(f"({self.concatenated_ids.format(sql)})")
+            params += clause_params
+        return "SELECT " + ", ".join(parts), params
+
+
+class SQLiteBackend(_Lookups):
     """FTS5: `"term"` and `"phrase of terms"`, OR, AND, NOT, `{columns} :` filters."""
 
     # Ids as one comma-separated text: tens of thousands of rows cost more as rows.
@@ -59,7 +79,7 @@ class SQLiteBackend:
         )
 
 
-class PostgreSQLBackend:
+class PostgreSQLBackend(_Lookups):
     """tsquery: `'term'`, `'a' <-> 'b'` for phrases, |, &, !."""
 
     concatenated_ids = "SELECT string_agg(id::text, ',') FROM ({}) AS matches"

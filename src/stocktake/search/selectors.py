@@ -107,6 +107,11 @@ def _id_bitmap(sql: str, params: list) -> FrozenBitMap:
     cost more as rows)."""
     search = backend()
     [(ids,)] = search.fetch(search.concatenated_ids.format(sql), params)
+    return _bitmap(ids)
+
+
+def _bitmap(ids: str | None) -> FrozenBitMap:
+    """Ids concatenated by the database ("1,5,9", or NULL for none) as a bitmap."""
     # As a JSON array: json's C parser reads it three times faster than splitting.
     return FrozenBitMap(json.loads(f"[{ids}]") if ids else ())
 
@@ -211,15 +216,43 @@ def _cached_any_of(state: tuple[int, str], clauses: tuple[Clause, ...]) -> Froze
     return FrozenBitMap(_any_of(state, clauses))
 
 
-@lru_cache(maxsize=MATCH_CACHE_SIZE)
-def _cached_in_column(state: tuple[int, str], clause: Clause, column: str) -> FrozenBitMap:
-    parts = _posted(state, column, [clause])
-    if clause not in parts:
-        return _id_bitmap(*backend().in_column(clause, column))
-    posted, residue = parts[clause]
-    if residue:
-        posted = posted | _id_bitmap(*backend().in_column(residue, column))
-    return FrozenBitMap(posted)
+# Entries with a searched word or phrase in each ranked column (COLUMN_SCORES' order), by
+# clause, for the current index state (the last MATCH_CACHE_SIZE clauses): kept like the
+# postings, and read for all of a search's clauses at once.
+_IN_COLUMNS: dict[Clause, tuple[FrozenBitMap, ...]] = {}
+_IN_COLUMNS_STATE: list = [None]
+
+
+def _in_columns(state: tuple[int, str], clauses) -> dict[Clause, tuple[FrozenBitMap, ...]]:
+    """{clause: (entries with it in the title, in the organisation names)}: common terms
+    from their postings, the rest from the full-text index, in one query for every clause
+    and column that needs it."""
+    if _IN_COLUMNS_STATE[0] != state or len(_IN_COLUMNS) > MATCH_CACHE_SIZE:
+        _IN_COLUMNS.clear()
+        _IN_COLUMNS_STATE[0] = state
+    # Read once: another thread may empty the cache meanwhile.
+    known = {clause: _IN_COLUMNS.get(clause) for clause in clauses}
+    missing = [clause for clause, columns in known.items() if columns is None]
+    if missing:
+        found: dict[Clause, list[BitMap]] = {}
+        lookups: list[tuple[Clause, str]] = []  # (the clause's part to look up, column)
+        places: list[tuple[Clause, int]] = []  # where each lookup's entries go
+        for clause in missing:
+            found[clause] = []
+            for place, (column, _score) in enumerate(COLUMN_SCORES):
+                posted, residue = _posted(state, column, [clause]).get(clause, (BitMap(), clause))
+                found[clause].append(posted)
+                if residue:
+                    lookups.append((residue, column))
+                    places.append((clause, place))
+        if lookups:
+            search = backend()
+            [row] = search.fetch(*search.in_columns(lookups))
+            for (clause, place), ids in zip(places, row, strict=True):
+                found[clause][place] = found[clause][place] | _bitmap(ids)
+        for clause, columns in found.items():
+            known[clause] = _IN_COLUMNS[clause] = tuple(FrozenBitMap(ids) for ids in columns)
+    return known
 
 
 def _matches(query: SearchQuery, index: BrowseIndex) -> BitMap:
@@ -236,12 +269,13 @@ def _ranked(query: SearchQuery, within: BitMap, index: BrowseIndex) -> "_Ranking
     or phrase in the title counts 2, in the organisation names 1 (no scoring function reads
     every match: ids alone are read, and tiers are bitmap operations)."""
     state = (index.version, index.token)
+    columns = _in_columns(state, query.required)
     tiers = {0: within}
     for clause in query.required:
         found = BitMap()
         in_columns = []
-        for column, score in COLUMN_SCORES:
-            ids = _cached_in_column(state, clause, column) - found
+        for (_column, score), in_column in zip(COLUMN_SCORES, columns[clause], strict=True):
+            ids = in_column - found
             found |= ids
             in_columns.append((ids, score))
         scored: dict[int, BitMap] = {}
@@ -258,7 +292,7 @@ def search_cache_clear() -> None:
     """Forget the cached matches (benchmarks measuring searches afresh)."""
     _cached_matches.cache_clear()
     _cached_any_of.cache_clear()
-    _cached_in_column.cache_clear()
+    _IN_COLUMNS.clear()
     _POSTINGS.clear()
 
 

@@ -56,6 +56,14 @@ def test_language_switcher_links_to_the_same_page_in_each_language(client):
         response = client.get(switch)
         assert response.status_code == 302
         assert response["Location"] == f"/{language}/vocabularies/sdg-goals/?x=1"
+    # The same page again (its addresses in each language are kept once worked out), with
+    # another query, and from another language: each gets its own.
+    html = client.get("/en/vocabularies/sdg-goals/?y=2").content.decode()
+    assert 'hreflang="fr" href="/fr/vocabularies/sdg-goals/?y=2"' in html
+    assert "x=1" not in html
+    html = client.get("/fr/vocabularies/sdg-goals/").content.decode()
+    assert 'hreflang="en" href="/en/vocabularies/sdg-goals/"' in html
+    assert 'hreflang="ar" href="/ar/vocabularies/sdg-goals/"' in html
 
 
 def test_choosing_a_language_is_remembered_for_the_root_address(client):

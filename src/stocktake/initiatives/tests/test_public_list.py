@@ -6,8 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, translation
 
 from stocktake.initiatives import services
-from stocktake.initiatives.selectors import revision_descriptions
+from stocktake.initiatives.models import Initiative
+from stocktake.initiatives.selectors import initiative_public_in_order, revision_descriptions
 from stocktake.initiatives.views import public
+from stocktake.search.browse import browse_index
+from stocktake.search.selectors import facet_terms_by_pk
 
 from .factories import edit, make_draft, make_org, make_published, make_submitted, make_user
 
@@ -330,3 +333,78 @@ def test_descriptions_for_snippets_come_only_from_published_revisions(author, or
     published = initiative.published_revision_id
     ids = [published, draft.pk, hidden.working_revision_id]
     assert set(revision_descriptions(ids=ids)) == {published}
+
+
+def test_list_rows_read_in_one_query_match_the_models(author, organisation, moderator):
+    """initiative_public_in_order writes its query and makes its instances by hand (for
+    speed): what it gives must be what the ORM reads, in the order asked, published only."""
+    first = publish(
+        author,
+        organisation,
+        moderator,
+        "First",
+        summary={"en": "A summary.", "fr": "Un résumé."},
+        countries=["TN", "MA"],
+        action_lines={"primary": "C7.4", "secondary": ["C5", "C1"]},
+    )
+    services.initiative_set_good_practice(moderator=moderator, initiative=first, value=True)
+    second = publish(author, organisation, moderator, "Second")
+    draft = make_draft(author=author, organisation=organisation, **titled("Draft"))
+    index = browse_index()
+    facet_terms_by_pk(index)  # the vocabulary cache, read once per index state
+
+    with CaptureQueriesContext(connection) as queries:
+        entries = initiative_public_in_order(ids=[second.pk, draft.pk, first.pk], index=index)
+        shown = [
+            (
+                entry.pk,
+                entry.is_good_practice,
+                entry.last_published_at,
+                entry.published_at,
+                entry.organisation.name,
+                entry.published_revision.title,
+                entry.published_revision.summary,
+                entry.published_revision.original_language,
+                [
+                    (link.term.scheme.identifier, link.term.code, link.is_primary)
+                    for link in entry.published_revision.term_links.all()
+                ],
+                entry.index_state,
+            )
+            for entry in entries
+        ]
+    assert len(queries) == 1  # the rows, their links and the index state together
+
+    expected = []
+    for pk in (second.pk, first.pk):
+        entry = Initiative.objects.select_related("organisation", "published_revision").get(pk=pk)
+        revision = entry.published_revision
+        links = sorted(
+            (
+                link
+                for link in revision.term_links.select_related("term__scheme")
+                if link.term.scheme.identifier in ("countries", "wsis-action-lines")
+            ),
+            key=lambda link: (link.term.scheme.sort_order, link.term.sort_order),
+        )
+        expected.append(
+            (
+                entry.pk,
+                entry.is_good_practice,
+                entry.last_published_at,
+                entry.published_at,
+                entry.organisation.name,
+                revision.title,
+                revision.summary,
+                revision.original_language,
+                [(link.term.scheme.identifier, link.term.code, link.is_primary) for link in links],
+                index.state,
+            )
+        )
+    assert shown == expected
+    assert shown[1][1] is True and shown[1][2].tzinfo is not None
+    links = shown[1][8]
+    action_lines = [(code, primary) for scheme, code, primary in links if scheme != "countries"]
+    assert action_lines == [("C1", False), ("C5", False), ("C7.4", True)]
+    assert initiative_public_in_order(ids=[], index=index) == []
+    assert initiative_public_in_order(ids=[draft.pk], index=index) == []

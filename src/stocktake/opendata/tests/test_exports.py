@@ -280,6 +280,15 @@ def test_the_list_page_links_to_the_downloads_and_feed_of_its_search(client, dat
     assert 'href="/en/data/export.xlsx?countries=TN"' in html
     assert 'type="application/atom+xml" title=' in html
     assert 'href="/en/data/feed/?countries=TN"' in html
+    # The addresses are reversed once per language: each page still has its own search and
+    # language, and a page without a search links to the whole dataset.
+    html = client.get("/fr/initiatives/?q=sant%C3%A9").content.decode()
+    assert 'href="/fr/data/export.csv?q=sant%C3%A9"' in html
+    assert 'href="/fr/data/feed/?q=sant%C3%A9"' in html
+    assert 'href="/fr/data/"' in html
+    html = client.get("/en/initiatives/").content.decode()
+    assert 'href="/en/data/export.csv"' in html and "export.csv?" not in html
+    assert 'href="/en/data/feed/"' in html
 
 
 def test_downloads_state_their_type_name_and_licence(client, dataset):

@@ -15,7 +15,7 @@ from stocktake.initiatives.tests.factories import make_published
 from stocktake.search.backends import backend
 from stocktake.search.models import SearchDocument
 from stocktake.search.query import Clause, SearchQuery, parse_query
-from stocktake.search.selectors import _id_bitmap, search_browse, search_cache_clear
+from stocktake.search.selectors import _bitmap, _id_bitmap, search_browse, search_cache_clear
 
 pytestmark = pytest.mark.usefixtures("vocabularies")
 
@@ -88,6 +88,14 @@ def test_the_backend_finds_what_the_reference_finds():
             for number, column in enumerate(("title", "organisations")):
                 found = _id_bitmap(*backend().in_column(clause, column))
                 assert set(found) == reference_in_column(clause, number, documents), text
+        # The same lookups of every clause, read together in one query (as ranking does).
+        lookups = [(clause, number) for clause in query.required for number in (0, 1)]
+        if lookups:
+            search = backend()
+            columns = ("title", "organisations")
+            [row] = search.fetch(*search.in_columns([(c, columns[n]) for c, n in lookups]))
+            for (clause, number), ids in zip(lookups, row, strict=True):
+                assert set(_bitmap(ids)) == reference_in_column(clause, number, documents), text
         checked += 1
     assert checked > 150
 
@@ -179,3 +187,32 @@ def test_postgresql_search_refuses_server_side_binding(monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
     with pytest.raises(ImproperlyConfigured, match="client-side binding"):
         backend()
+
+
+def test_ranking_reads_the_columns_of_every_clause_in_one_query():
+    """Words without ready matches and phrases are looked up in the title and organisation
+    columns for ranking: all of a search's lookups in one query (one round trip), and kept
+    for the index state."""
+    titled = make_published(title={"en": "Seaweed farming sensors"}, keywords=[])
+    # Newer (first when not ranked), with the words in its summary only.
+    summary = make_published(
+        title={"en": "Coastal monitoring"}, summary={"en": "Seaweed and farming sensors."}
+    )
+    make_published(title={"en": "Kelp seaweed farming sensors"}, keywords=[])  # left out
+    search_cache_clear()
+    query = parse_query('seaweed "farming sensors" -kelp')
+
+    def ranking_lookups(queries) -> list[str]:
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if "title_vector" in q["sql"] or "search_head_fts" in q["sql"]
+        ]
+
+    with CaptureQueriesContext(connection) as cold:
+        result = search_browse(query=query, filters={}, sort="relevance")
+    assert result.ids(0, 20) == [titled.pk, summary.pk]
+    assert len(ranking_lookups(cold)) == 1
+    with CaptureQueriesContext(connection) as warm:
+        search_browse(query=parse_query('"farming sensors" seaweed'), filters={}, sort="relevance")
+    assert ranking_lookups(warm) == []
