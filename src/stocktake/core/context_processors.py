@@ -3,8 +3,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse, translate_url
-from django.utils import translation
 from django.utils.translation import get_language
+
+from .addresses import address
 
 # The views the header and footer of every page link to (base.html), by the name the
 # template reads them with.
@@ -28,10 +29,9 @@ SITE_VIEWS = {
 
 @lru_cache(maxsize=32)
 def _site_urls(language: str, script_prefix: str) -> dict[str, str]:
-    """SITE_VIEWS' addresses in one language (and under one script prefix): the same on
-    every page, so reversed once rather than on each (a third of what the page frame cost)."""
-    with translation.override(language):
-        return {name: reverse(view) for name, view in SITE_VIEWS.items()}
+    """SITE_VIEWS' addresses in the active language (`language`, and the script prefix: the
+    key), looked up as one: the page frame reads fourteen."""
+    return {name: address(view) for name, view in SITE_VIEWS.items()}
 
 
 def _same_page_in(path: str, code: str, current: str) -> str:

@@ -6,6 +6,7 @@ escaping; matching is on whole terms in both, which is why they find the same en
 rank them the same way.
 """
 
+from abc import ABC, abstractmethod
 from itertools import pairwise
 
 from django.core.exceptions import ImproperlyConfigured
@@ -18,13 +19,14 @@ from .query import Clause, SearchQuery
 HEAD_COLUMNS = {"title": "title_vector", "organisations": "organisations_vector"}
 
 
-class _Lookups:
+class _Lookups(ABC):
     """What the two backends share: ranking's lookups read together."""
 
     concatenated_ids: str
 
+    @abstractmethod
     def in_column(self, clause: Clause, column: str) -> tuple[str, list]:
-        raise NotImplementedError
+        """SQL selecting the ids of the entries with `clause` in `column` (HEAD_COLUMNS)."""
 
     def in_columns(self, lookups: list[tuple[Clause, str]]) -> tuple[str, list]:
         """`in_column` of each (clause, column), in one query of one row: the ids of each
